@@ -1,0 +1,47 @@
+/// An output stage: receives every task's result and commits its output at the end.
+///
+/// A stage is built from the options section of a pipeline file (see
+/// ``options`` and ``init(options:context:)``); unknown or mistyped options are
+/// rejected at load time, before any request is made. During the run the stage
+/// receives one ``ExportResult`` per task, in the order of the tasks in the
+/// pipeline file, and then ``finish(summary:context:)`` once, where it commits
+/// its output (atomically: a run that dies before `finish` leaves the old
+/// output untouched).
+///
+/// A stage that throws is marked failed; it receives nothing more, the other
+/// stages carry on, and the run exits with code 4.
+///
+/// ```swift
+/// struct CountingStage: ExportStage {
+///     static let typeName = "count"
+///     static let summary = "Logs how many tasks succeeded."
+///     static let options: [StageOption] = []
+///     init(options: StageOptions, context: StageBuildContext) throws {}
+///     func receive(_ result: ExportResult, context: RunContext) async throws {}
+///     func finish(summary: RunSummary, context: RunContext) async throws {
+///         context.logger.info("succeeded: \(summary.count(of: .succeeded))")
+///     }
+/// }
+/// ```
+public protocol ExportStage: Sendable {
+    /// The `type` that selects this stage in a pipeline file, e.g. `jsonl`.
+    static var typeName: String { get }
+    /// One line saying what the stage writes, shown by `hss-export stages`.
+    static var summary: String { get }
+    /// Every option the stage accepts, declared once: the loader checks a
+    /// pipeline file against it and `hss-export stages` prints it.
+    static var options: [StageOption] { get }
+
+    /// Builds the stage from its (already type-checked) options.
+    ///
+    /// Throw ``StageOptionError`` for a value that is well-typed but wrong
+    /// (a path with the wrong extension, say); the loader reports it with the
+    /// option's file:line:column.
+    init(options: StageOptions, context: StageBuildContext) throws
+
+    /// Receives one task's result. Results arrive in pipeline-file order.
+    func receive(_ result: ExportResult, context: RunContext) async throws
+
+    /// Commits the output once every result has been received.
+    func finish(summary: RunSummary, context: RunContext) async throws
+}
