@@ -1,0 +1,178 @@
+import Foundation
+import Logging
+
+/// Polls export tasks until each succeeds, fails, errors or times out.
+///
+/// Per task: exponential backoff with jitter, capped at `maxInterval`, and a
+/// deadline `timeout` after the first poll (with one last poll at the
+/// deadline). Across tasks: at most `concurrency` at a time, and one
+/// ``RequestBudget``. Cancelling the surrounding task ends every unfinished
+/// task with outcome `interrupted`; results are still delivered.
+public struct TaskWaiter: Sendable {
+    /// Something that happened while waiting, for progress displays.
+    public enum Event: Sendable {
+        /// A status request was answered (or failed) for the task at `index`.
+        case polled(index: Int, taskID: String, status: String?)
+        /// The task at `index` is done.
+        case finished(index: Int, result: ExportResult)
+    }
+
+    /// Backoff, deadline, concurrency and budget.
+    public var policy: WaitPolicy
+    /// Where statuses come from.
+    public var source: any TaskStatusSource
+    /// The fields every record carries.
+    public var scope: ResultScope
+    /// Where polls are logged (at debug).
+    public var logger: Logger
+
+    /// Creates a waiter.
+    public init(policy: WaitPolicy, source: any TaskStatusSource, scope: ResultScope, logger: Logger = Logger(label: "hss-export.wait")) {
+        self.policy = policy
+        self.source = source
+        self.scope = scope
+        self.logger = logger
+    }
+
+    /// Waits for every task, reporting each result (with its index in `tasks`)
+    /// as soon as it is known, in the order they finish.
+    public func wait(
+        for tasks: [TaskSpec],
+        budget: RequestBudget? = nil,
+        onEvent: @escaping @Sendable (Event) async -> Void
+    ) async {
+        let budget = budget ?? RequestBudget(policy.rateLimit)
+        await withTaskGroup(of: Void.self) { group in
+            var next = 0
+            func startNext() {
+                guard next < tasks.count else { return }
+                let index = next
+                next += 1
+                group.addTask {
+                    let result = await waitForTask(tasks[index], index: index, budget: budget, onEvent: onEvent)
+                    await onEvent(.finished(index: index, result: result))
+                }
+            }
+            for _ in 0..<min(max(policy.concurrency, 1), tasks.count) { startNext() }
+            while await group.next() != nil {
+                if Task.isCancelled { break }
+                startNext()
+            }
+            await group.waitForAll()
+            // Tasks that never got a slot are reported as interrupted, so every task has a record.
+            while next < tasks.count {
+                let index = next
+                next += 1
+                await onEvent(.finished(index: index, result: scope.initialResult(for: tasks[index])))
+            }
+        }
+    }
+
+    /// Waits for one task and returns its record.
+    public func waitForTask(
+        _ task: TaskSpec,
+        index: Int = 0,
+        budget: RequestBudget,
+        onEvent: @escaping @Sendable (Event) async -> Void = { _ in }
+    ) async -> ExportResult {
+        var tracker = TaskTracker(result: scope.initialResult(for: task))
+        let clock = ContinuousClock()
+        let deadline = clock.now + policy.timeout
+        var generator = SystemRandomNumberGenerator()
+        var attempt = 0
+        var isFinalPoll = false
+        var lastPollFailed = false
+        // One last poll is allowed a little past the deadline so a budget slot
+        // landing just after it doesn't turn a finished task into a timeout.
+        let grace = Duration.seconds(1)
+
+        while true {
+            do {
+                guard try await budget.acquire(before: isFinalPoll ? deadline + grace : deadline) else {
+                    return tracker.finish(lastPollFailed ? .error : .timedOut, clock: clock)
+                }
+            } catch {
+                return tracker.finish(.interrupted, clock: clock)
+            }
+            tracker.markPoll(clock: clock)
+            var delay = policy.delay(afterAttempt: attempt, using: &generator)
+            do {
+                let status = try await source.status(of: task.id)
+                tracker.apply(status)
+                lastPollFailed = false
+                logger.debug("polled", metadata: ["task_id": "\(task.id)", "task_status": "\(status.taskStatus ?? "-")", "poll": "\(tracker.result.polls)"])
+                await onEvent(.polled(index: index, taskID: task.id, status: status.taskStatus))
+                switch status.taskStatus {
+                case "success": return tracker.finish(.succeeded, clock: clock)
+                case "failure": return tracker.finish(.failed, clock: clock)
+                default: break
+                }
+            } catch is CancellationError {
+                return tracker.finish(.interrupted, clock: clock)
+            } catch {
+                if Task.isCancelled { return tracker.finish(.interrupted, clock: clock) }
+                let failure = error as? any TaskStatusFailure
+                tracker.result.error = failure?.recordFailure ?? ExportResult.Failure(code: "transport", message: "\(error)")
+                lastPollFailed = true
+                await onEvent(.polled(index: index, taskID: task.id, status: nil))
+                switch failure?.disposition ?? .transient {
+                case .permanent:
+                    logger.warning("task refused", metadata: ["task_id": "\(task.id)", "error": "\(error)"])
+                    return tracker.finish(.error, clock: clock)
+                case .throttled(let retryAfter):
+                    let wait = max(retryAfter ?? delay, delay)
+                    logger.notice("throttled by HSS; pausing all requests", metadata: ["task_id": "\(task.id)", "retry_after_s": "\(wait.seconds)"])
+                    await budget.pause(for: wait)
+                    delay = wait
+                case .transient:
+                    logger.notice("status request failed; will retry", metadata: ["task_id": "\(task.id)", "error": "\(error)"])
+                }
+            }
+            if isFinalPoll {
+                return tracker.finish(lastPollFailed ? .error : .timedOut, clock: clock)
+            }
+            attempt += 1
+            let now = clock.now
+            if now + delay >= deadline {
+                delay = max(deadline - now, .zero)
+                isFinalPoll = true
+            }
+            do {
+                try await clock.sleep(for: delay)
+            } catch {
+                return tracker.finish(.interrupted, clock: clock)
+            }
+        }
+    }
+}
+
+/// The record of one task as its wait goes on.
+private struct TaskTracker {
+    var result: ExportResult
+    var firstPoll: ContinuousClock.Instant?
+
+    mutating func markPoll(clock: ContinuousClock) {
+        if firstPoll == nil {
+            firstPoll = clock.now
+            result.firstPolledAt = Date()
+        }
+        result.polls += 1
+    }
+
+    mutating func apply(_ status: TaskStatus) {
+        result.error = nil
+        if let name = status.taskName { result.taskName = name }
+        result.taskStatus = status.taskStatus
+        if let fileID = status.fileID { result.fileID = fileID }
+        if let fileName = status.fileName { result.fileName = fileName }
+    }
+
+    mutating func finish(_ outcome: TaskOutcome, clock: ContinuousClock) -> ExportResult {
+        result.outcome = outcome
+        if let firstPoll {
+            result.finishedAt = Date()
+            result.waitSeconds = (clock.now - firstPoll).seconds
+        }
+        return result
+    }
+}
