@@ -106,6 +106,7 @@ let package = Package(
             dependencies: [
                 "ExportPipeline",
                 "HSSClient",
+                "HSSSigning",
                 "HSSSimulator",
                 "JSONLinesStage",
                 "CSVStage",
@@ -115,7 +116,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

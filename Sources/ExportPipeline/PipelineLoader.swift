@@ -74,3 +74,14 @@ public struct PipelineLoader: Sendable {
         return pipeline
     }
 }
+
+extension PipelineLoader {
+    /// Whether `text` looks like an endpoint: an http(s) URL with a host, or a bare host name.
+    public static func isPlausibleEndpoint(_ text: String) -> Bool {
+        if text.hasPrefix("http://") || text.hasPrefix("https://") {
+            guard let url = URL(string: text), let host = url.host, !host.isEmpty else { return false }
+            return true
+        }
+        return !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "-.:".contains($0) }
+    }
+}

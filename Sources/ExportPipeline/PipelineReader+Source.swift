@@ -9,7 +9,7 @@ extension PipelineReader {
         guard let entries = mapping(node, context: "'source'", allowed: Self.sourceKeys) else { return nil }
         let region = entries["region"].flatMap { string($0, key: "region") }
         let endpoint = entries["endpoint"].flatMap { string($0, key: "endpoint") }
-        if let endpoint, let endpointNode = entries["endpoint"], !Self.isPlausibleEndpoint(endpoint) {
+        if let endpoint, let endpointNode = entries["endpoint"], !PipelineLoader.isPlausibleEndpoint(endpoint) {
             report(at: endpointNode, "'endpoint' is not a URL or host name: '\(endpoint)'", fix: "write https://hss.<region>.myhuaweicloud.com or a host name")
         }
         if let region, let regionNode = entries["region"], !region.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) {
@@ -32,14 +32,6 @@ extension PipelineReader {
             region: region, endpoint: endpoint, projectID: projectID, enterpriseProjectID: enterpriseProjectID,
             caFile: caFile, insecure: insecure, requestTimeout: requestTimeout, auth: auth
         )
-    }
-
-    static func isPlausibleEndpoint(_ text: String) -> Bool {
-        if text.hasPrefix("http://") || text.hasPrefix("https://") {
-            guard let url = URL(string: text), let host = url.host, !host.isEmpty else { return false }
-            return true
-        }
-        return !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "-.:".contains($0) }
     }
 
     mutating func readAuth(_ node: Node) -> AuthSpec? {

@@ -76,7 +76,7 @@ public struct PipelineRunner: Sendable {
         let results = delivery.results
         let summary = RunSummary(runID: runID, startedAt: startedAt, finishedAt: Date(), results: results, interrupted: interruption.isTriggered)
         await delivery.finish(summary: summary, context: context)
-        return RunReport(results: results, summary: summary, stageFailures: delivery.failures)
+        return RunReport(results: results, summary: summary, stageFailures: delivery.failures, artifacts: context.artifacts)
     }
 }
 

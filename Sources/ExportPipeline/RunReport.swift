@@ -6,6 +6,8 @@ public struct RunReport: Sendable {
     public var summary: RunSummary
     /// Stages that failed, with why.
     public var stageFailures: [StageFailure]
+    /// The files the stages committed, in commit order.
+    public var artifacts: [Artifact]
 
     /// A stage that threw while receiving or committing.
     public struct StageFailure: Sendable, CustomStringConvertible {
@@ -19,9 +21,9 @@ public struct RunReport: Sendable {
         public var description: String { "stage \(index + 1) (\(typeName)) failed: \(message)" }
     }
 
-    /// The process exit code for this run (see ``ExitCode``).
-    public var exitCode: ExitCode {
-        var code = ExitCode.success
+    /// The process exit code for this run (see ``RunExitCode``).
+    public var exitCode: RunExitCode {
+        var code = RunExitCode.success
         for result in results {
             switch result.outcome {
             case .succeeded: break
@@ -38,7 +40,7 @@ public struct RunReport: Sendable {
 
 /// The exit codes of `hss-export`, ordered by precedence: when several
 /// apply, the highest wins (130 > 4 > 3 > 1).
-public enum ExitCode: Int32, Sendable, Comparable, CaseIterable {
+public enum RunExitCode: Int32, Sendable, Comparable, CaseIterable {
     /// Every task succeeded and every stage committed.
     case success = 0
     /// A task failed or timed out.
@@ -52,7 +54,7 @@ public enum ExitCode: Int32, Sendable, Comparable, CaseIterable {
     /// Interrupted by SIGINT or SIGTERM.
     case interrupted = 130
 
-    public static func < (lhs: ExitCode, rhs: ExitCode) -> Bool {
+    public static func < (lhs: RunExitCode, rhs: RunExitCode) -> Bool {
         lhs.precedence < rhs.precedence
     }
 

@@ -1,0 +1,47 @@
+import ArgumentParser
+import ExportPipeline
+import Foundation
+import HSSClient
+
+/// `hss-export query TASK_ID`: one ListQueryExportTask call.
+struct QueryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "query",
+        abstract: "Ask HSS once for an export task and print it as one JSON line.",
+        discussion: "Credentials come from HSS_AUTH_TOKEN or HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK (+ HUAWEICLOUD_SDK_SECURITY_TOKEN). Exits 3 when HSS refuses or cannot be reached."
+    )
+
+    @Argument(help: "The export task id.")
+    var taskID: String
+
+    @OptionGroup var source: SourceOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        let console = Console()
+        let redactor = SecretRedactor()
+        let logger = logging.makeLogger(console: console, redactor: redactor)
+        let environment = ProcessInfo.processInfo.environment
+        let client: HSSClient
+        do {
+            let spec = try source.sourceSpec(environment: environment)
+            let credentials = try Credentials.resolve(spec.auth, environment: environment)
+            redactor.add(credentials.secrets)
+            client = try HSSClient(configuration: HSSClientConfiguration(source: spec, credentials: credentials, environment: environment), logger: logger)
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            Console.writeStandardError("hss-export: " + redactor.redact("\(error)") + "\n")
+            throw ExitCode(RunExitCode.usage)
+        }
+        do {
+            let status = try await client.queryExportTask(taskID)
+            try? await client.shutdown()
+            Console.printLine(status.jsonValue.serialized)
+        } catch {
+            try? await client.shutdown()
+            Console.writeStandardError("hss-export: " + redactor.redact("\(error)") + "\n")
+            throw ExitCode(RunExitCode.apiError)
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import ExportPipeline
+import Foundation
+
+/// `hss-export wait TASK_ID...`: wait without a pipeline file, results on stdout.
+struct WaitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wait",
+        abstract: "Wait for export tasks and print each result as one JSON line, in the order given.",
+        discussion: "The summary goes to stderr, so stdout is pure JSON Lines. Exit codes as for run."
+    )
+
+    @Argument(help: "The export task ids.")
+    var taskIDs: [String]
+
+    @OptionGroup var source: SourceOptions
+    @OptionGroup var waiting: WaitOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if taskIDs.isEmpty { throw ValidationError("give at least one task id") }
+        if Set(taskIDs).count != taskIDs.count { throw ValidationError("a task id is given twice") }
+    }
+
+    func run() async throws {
+        let console = Console()
+        let redactor = SecretRedactor()
+        let logger = logging.makeLogger(console: console, redactor: redactor)
+        let environment = ProcessInfo.processInfo.environment
+        let pipeline = Pipeline(
+            file: "<command line>", sha256: "", source: try source.sourceSpec(environment: environment),
+            tasks: taskIDs.map { TaskSpec(id: $0) }, wait: try waiting.policy(),
+            stages: [ConfiguredStage(typeName: StandardOutputStage.typeName, index: 0, stage: StandardOutputStage())]
+        )
+        let execution = PipelineExecution(pipeline: pipeline, environment: environment, logger: logger, console: console, redactor: redactor)
+        let report: RunReport
+        do {
+            report = try await execution.run()
+        } catch {
+            Console.writeStandardError("hss-export: " + redactor.redact("\(error)") + "\n")
+            throw ExitCode(RunExitCode.usage)
+        }
+        Console.writeStandardError(redactor.redact(report.summaryText) + "\n")
+        throw ExitCode(report.exitCode)
+    }
+}
+
+/// Prints each result as a JSON line on stdout, for `wait`.
+struct StandardOutputStage: ExportStage {
+    static let typeName = "stdout"
+    static let summary = "Prints each result as one JSON line on stdout."
+    static let options: [StageOption] = []
+
+    init() {}
+    init(options: StageOptions, context: StageBuildContext) throws {}
+
+    func receive(_ result: ExportResult, context: RunContext) async throws {
+        Console.printLine(result.jsonValue.serialized)
+    }
+
+    func finish(summary: RunSummary, context: RunContext) async throws {}
+}

@@ -1,0 +1,3 @@
+import HSSExportCommand
+
+await HSSExportCommand.main(registry: .builtIn)
