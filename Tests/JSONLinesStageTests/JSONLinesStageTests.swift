@@ -1,0 +1,164 @@
+import ExportPipeline
+import Foundation
+import JSONLinesStage
+import Testing
+import TestSupport
+
+@Suite("jsonl stage")
+struct JSONLinesStageTests {
+    /// Builds a stage writing `name` inside `directory`.
+    func makeStage(_ directory: TemporaryDirectory, name: String = "out.jsonl", mode: String? = nil) throws -> JSONLinesStage {
+        var values: [String: StageOptionValue] = ["path": .string(name)]
+        if let mode { values["mode"] = .string(mode) }
+        let options = StageOptions(values, declarations: JSONLinesStage.options, baseDirectory: directory.path)
+        return try JSONLinesStage(options: options, context: StageBuildContext(index: 0, pipelineFile: directory.file("p.yaml")))
+    }
+
+    /// Feeds `results` to `stage` and finishes it.
+    func run(_ stage: JSONLinesStage, _ results: [ExportResult], context: RunContext = SampleResults.context()) async throws {
+        for result in results { try await stage.receive(result, context: context) }
+        try await stage.finish(summary: SampleResults.summary(of: results), context: context)
+    }
+
+    static let goldenSucceeded =
+        #"{"task_id":"task-1","task_name":"vul export","task_status":"success","file_id":"file-task-1","file_name":"task-1.zip","project_id":"0a1b2c3d4e5f60718293a4b5c6d7e8f9","region":"cn-north-4","enterprise_project_id":"0","outcome":"succeeded","error":null,"polls":3,"first_polled_at":"2025-11-29T14:30:31.123Z","finished_at":"2025-11-29T14:30:33.623Z","wait_seconds":2.5,"run_id":"run-1"}"#
+    static let goldenErrored =
+        #"{"task_id":"task-2","task_name":null,"task_status":null,"file_id":null,"file_name":null,"project_id":"0a1b2c3d4e5f60718293a4b5c6d7e8f9","region":"cn-north-4","enterprise_project_id":null,"outcome":"error","error":{"code":"HSS.1059","message":"export task \"task-2\" not found","request_id":"req-42"},"polls":1,"first_polled_at":"2025-11-29T14:30:31.123Z","finished_at":"2025-11-29T14:30:31.323Z","wait_seconds":0.2,"run_id":"run-1"}"#
+    static let goldenTricky =
+        #"{"task_id":"task-3","task_name":"=cmd|' /C calc'!A0, \"quoted\"\nback\\slash, ünïcødé 漏洞","task_status":"failure","file_id":"file-task-3","file_name":"task-3.zip","project_id":"0a1b2c3d4e5f60718293a4b5c6d7e8f9","region":"cn-north-4","enterprise_project_id":"0","outcome":"failed","error":null,"polls":3,"first_polled_at":"2025-11-29T14:30:31.123Z","finished_at":"2025-11-29T14:30:33.623Z","wait_seconds":2.5,"run_id":"run-1"}"#
+
+    @Test func writesGoldenLinesInFieldOrder() async throws {
+        try await withTemporaryDirectory { directory in
+            let stage = try makeStage(directory)
+            try await run(stage, [SampleResults.succeeded(), SampleResults.errored(), SampleResults.tricky()])
+            let expected = Self.goldenSucceeded + "\n" + Self.goldenErrored + "\n" + Self.goldenTricky + "\n"
+            #expect(try directory.read("out.jsonl") == expected)
+        }
+    }
+
+    @Test func overwriteReplacesOldContentAndLeavesNoTempFiles() async throws {
+        try await withTemporaryDirectory { directory in
+            try directory.write("old line 1\nold line 2\n", to: "out.jsonl")
+            let stage = try makeStage(directory, mode: "overwrite")
+            try await run(stage, [SampleResults.succeeded()])
+            #expect(try directory.read("out.jsonl") == Self.goldenSucceeded + "\n")
+            #expect(try directory.entries() == ["out.jsonl"])
+        }
+    }
+
+    @Test func overwriteWithNoTasksWritesAnEmptyFile() async throws {
+        try await withTemporaryDirectory { directory in
+            try directory.write("old line\n", to: "out.jsonl")
+            let stage = try makeStage(directory)
+            try await run(stage, [])
+            #expect(try directory.read("out.jsonl") == "")
+            #expect(try directory.entries() == ["out.jsonl"])
+        }
+    }
+
+    @Test(arguments: ["overwrite", "append"])
+    func nothingIsWrittenBeforeFinish(mode: String) async throws {
+        try await withTemporaryDirectory { directory in
+            try directory.write("old line\n", to: "out.jsonl")
+            do {
+                let stage = try makeStage(directory, mode: mode)
+                // Enough records to pass the stage's internal flush threshold.
+                for index in 0..<500 {
+                    try await stage.receive(SampleResults.succeeded(id: "task-\(index)"), context: SampleResults.context())
+                }
+                #expect(try directory.read("out.jsonl") == "old line\n")
+            }
+            // The stage is gone without finishing, as in a crashed run: the temp file goes with it.
+            #expect(try directory.read("out.jsonl") == "old line\n")
+            #expect(try directory.entries() == ["out.jsonl"])
+        }
+    }
+
+    @Test func appendAddsWholeLinesToAnExistingFile() async throws {
+        try await withTemporaryDirectory { directory in
+            try directory.write(Self.goldenErrored + "\n", to: "out.jsonl")
+            let stage = try makeStage(directory, mode: "append")
+            try await run(stage, [SampleResults.succeeded(), SampleResults.tricky()])
+            let expected = Self.goldenErrored + "\n" + Self.goldenSucceeded + "\n" + Self.goldenTricky + "\n"
+            #expect(try directory.read("out.jsonl") == expected)
+        }
+    }
+
+    @Test func appendCreatesAMissingFile() async throws {
+        try await withTemporaryDirectory { directory in
+            let stage = try makeStage(directory, mode: "append")
+            try await run(stage, [SampleResults.succeeded()])
+            #expect(try directory.read("out.jsonl") == Self.goldenSucceeded + "\n")
+        }
+    }
+
+    @Test func appendRefusesAFileWithATornLastLine() async throws {
+        try await withTemporaryDirectory { directory in
+            let torn = Self.goldenErrored + "\n" + #"{"task_id":"task-9","task_na"#
+            try directory.write(torn, to: "out.jsonl")
+            let stage = try makeStage(directory, mode: "append")
+            let error = await #expect(throws: OutputFileError.self) {
+                try await run(stage, [SampleResults.succeeded()])
+            }
+            #expect(error?.message.contains("last line is incomplete") == true)
+            #expect(try directory.read("out.jsonl") == torn)
+        }
+    }
+
+    @Test func escapedStringsRoundTripThroughJSONSerialization() async throws {
+        let names = [
+            "plain",
+            "quote \" and backslash \\ and slash /",
+            "line\nfeed, carriage\rreturn, tab\t, nul-ish \u{01}\u{1f}",
+            "separators \u{2028}\u{2029} and DEL \u{7f}",
+            "ünïcødé 漏洞 🔐 e\u{301}",
+        ]
+        try await withTemporaryDirectory { directory in
+            let stage = try makeStage(directory)
+            try await run(stage, names.enumerated().map { SampleResults.succeeded(id: "t\($0.offset)", name: $0.element) })
+            let data = try Data(contentsOf: URL(fileURLWithPath: directory.file("out.jsonl")))
+            #expect(String(data: data, encoding: .utf8) != nil)
+            let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            #expect(lines.count == names.count + 1)
+            #expect(lines.last?.isEmpty == true)
+            for (line, name) in zip(lines, names) {
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+                #expect(object["task_name"] as? String == name)
+                #expect(object.count == ExportResult.fieldNames.count)
+            }
+        }
+    }
+
+    @Test func publishesTheCommittedFileAsAnArtifact() async throws {
+        for mode in ["overwrite", "append"] {
+            try await withTemporaryDirectory { directory in
+                if mode == "append" { try directory.write(Self.goldenErrored + "\n", to: "out.jsonl") }
+                let context = SampleResults.context()
+                let stage = try makeStage(directory, mode: mode)
+                try await run(stage, [SampleResults.succeeded(), SampleResults.tricky()], context: context)
+                let digest = try FileDigest.ofFile(at: directory.file("out.jsonl"))
+                let size = try #require(try FileManager.default.attributesOfItem(atPath: directory.file("out.jsonl"))[.size] as? Int)
+                #expect(digest.bytes == size)
+                #expect(context.artifacts == [
+                    Artifact(stage: "jsonl", path: directory.file("out.jsonl"), bytes: digest.bytes, sha256: digest.sha256),
+                ])
+            }
+        }
+    }
+
+    @Test func rejectsAnUnknownModeBuiltInCode() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let error = #expect(throws: StageOptionError.self) {
+            _ = try makeStage(directory, mode: "truncate")
+        }
+        #expect(error?.description == "option 'mode': unknown mode 'truncate'; use one of overwrite, append")
+    }
+
+    @Test func declaresItsOptions() {
+        #expect(JSONLinesStage.typeName == "jsonl")
+        #expect(JSONLinesStage.options.map(\.name) == ["path", "mode"])
+        #expect(JSONLinesStage.options.first?.isRequired == true)
+        #expect(JSONLinesStage.options.last?.defaultValue == .string("overwrite"))
+    }
+}
