@@ -142,6 +142,6 @@ let package = Package(
         .testTarget(name: "PrometheusTextfileStageTests", dependencies: ["PrometheusTextfileStage", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "GzipManifestStageTests", dependencies: ["GzipManifestStage", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ExecStageTests", dependencies: ["ExecStage", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "HSSExportCommandTests", dependencies: ["HSSExportCommand", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HSSExportCommandTests", dependencies: ["HSSExportCommand", "HSSSimulator", "TestSupport", "hss-export"], swiftSettings: swiftSettings),
     ]
 )

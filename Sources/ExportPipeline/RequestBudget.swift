@@ -1,25 +1,26 @@
-/// The request budget shared by every task of a run: a token bucket that
-/// hands out send times in order, plus a pause after the API throttles us.
+/// The request budget shared by every task of a run: at most `requests`
+/// requests in any window of `period`, handed out in order, plus a pause
+/// after the API throttles us.
 ///
 /// HSS counts calls per API per user, so the budget is one per run, not one
-/// per task; reserving slots (instead of every waiter polling the bucket)
-/// keeps tasks fair and the clock the only thing anyone waits on.
+/// per task. It is a sliding-window log rather than a token bucket because a
+/// bucket that starts full allows up to twice the limit in the first period,
+/// which is exactly when a server counting "5 per minute" would throttle us.
+/// Reserving slots (instead of every waiter retrying) keeps tasks fair.
 public actor RequestBudget {
-    private let capacity: Double
-    private let secondsPerRequest: Double
-    private var tokens: Double
-    private var updatedAt: ContinuousClock.Instant
+    private let limit: Int
+    private let period: Duration
+    /// Send times by grant number: planned until the request goes out, then actual.
+    private var sendTimes: [Int: ContinuousClock.Instant] = [:]
     private var pausedUntil: ContinuousClock.Instant?
     private let clock = ContinuousClock()
     /// How many requests the budget has granted.
     public private(set) var granted = 0
 
-    /// A full bucket for `rateLimit`.
+    /// A budget of `rateLimit.requests` per `rateLimit.period`.
     public init(_ rateLimit: WaitPolicy.RateLimit) {
-        capacity = Double(max(rateLimit.requests, 1))
-        secondsPerRequest = rateLimit.period.seconds / capacity
-        tokens = capacity
-        updatedAt = ContinuousClock().now
+        limit = max(rateLimit.requests, 1)
+        period = rateLimit.period
     }
 
     /// Waits until one more request may be sent.
@@ -29,35 +30,31 @@ public actor RequestBudget {
     /// - Throws: `CancellationError` when the run is interrupted.
     public func acquire(before deadline: ContinuousClock.Instant) async throws -> Bool {
         let now = clock.now
-        refill(at: now)
-        let slot: ContinuousClock.Instant
-        if tokens >= 1 {
-            slot = now
-        } else {
-            slot = now + .milliseconds(Int64((1 - tokens) * secondsPerRequest * 1000))
-        }
-        let sendAt = max(slot, pausedUntil ?? slot)
-        guard sendAt <= deadline else { return false }
-        tokens -= 1
+        let number = granted
+        var slot = max(now, sendTimes[number - 1] ?? now)
+        if let earlier = sendTimes[number - limit] { slot = max(slot, earlier + period) }
+        if let pausedUntil { slot = max(slot, pausedUntil) }
+        guard slot <= deadline else { return false }
         granted += 1
-        if sendAt > now { try await clock.sleep(until: sendAt) }
-        // A 429 seen while we slept pushes every later request back.
-        if let pausedUntil, pausedUntil > clock.now {
-            guard pausedUntil <= deadline else { return false }
-            try await clock.sleep(until: pausedUntil)
+        sendTimes[number] = slot
+        sendTimes[number - limit - 1] = nil
+        // The request `limit` grants back may have gone out later than planned
+        // (a busy machine wakes sleepers late), and a 429 may have arrived
+        // while we slept: re-check against actual times until both allow it.
+        while true {
+            var allowedAt = pausedUntil ?? slot
+            if let earlier = sendTimes[number - limit] { allowedAt = max(allowedAt, earlier + period) }
+            guard allowedAt > clock.now else { break }
+            guard allowedAt <= deadline + period else { return false }
+            try await clock.sleep(until: allowedAt)
         }
+        sendTimes[number] = clock.now
         return true
     }
 
     /// Holds every request back for `duration` (after a 429 / `APIG.0308`).
     public func pause(for duration: Duration) {
         let until = clock.now + duration
-        if until > (pausedUntil ?? until - .nanoseconds(1)) { pausedUntil = until }
-    }
-
-    private func refill(at now: ContinuousClock.Instant) {
-        let elapsed = (now - updatedAt).seconds
-        tokens = min(capacity, tokens + elapsed / secondsPerRequest)
-        updatedAt = now
+        if pausedUntil.map({ until > $0 }) ?? true { pausedUntil = until }
     }
 }

@@ -33,9 +33,25 @@ public struct HSSExportCommand: AsyncParsableCommand {
     public init() {}
 
     /// Runs the command line with `registry` as the stage types pipeline files may use.
+    ///
+    /// Bad invocations exit 2 (not ArgumentParser's 64), so every "nothing
+    /// was done because of what you typed or wrote" has one exit code.
     public static func main(registry: StageRegistry) async {
         await CommandEnvironment.$registry.withValue(registry) {
-            await main()
+            do {
+                var command = try parseAsRoot()
+                if var asyncCommand = command as? any AsyncParsableCommand {
+                    try await asyncCommand.run()
+                } else {
+                    try command.run()
+                }
+            } catch {
+                if exitCode(for: error) == .validationFailure {
+                    Console.writeStandardError(fullMessage(for: error) + "\n")
+                    Self.exit(withError: ArgumentParser.ExitCode(RunExitCode.usage))
+                }
+                Self.exit(withError: error)
+            }
         }
     }
 }

@@ -107,7 +107,7 @@ import TestSupport
               - type: jsnl
             """)
         #expect(found == [
-            "p.yaml:2:3: error: missing key 'project_id' in 'source'; add 'project_id: <your project id>' (IAM console, My Credentials, Projects)",
+            "p.yaml:3:3: error: missing key 'project_id' in 'source'; add 'project_id: <your project id>' (IAM console, My Credentials, Projects)",
             "p.yaml:4:3: error: unknown key 'projct_id' in 'source'; did you mean 'project_id'?",
             "p.yaml:5:12: error: task 'a' is listed twice; remove the duplicate",
             "p.yaml:7:12: error: 'timeout' must be a duration, not '10 minutes'; write a number with a unit: 500ms, 30s, 15m or 2h",
@@ -199,8 +199,8 @@ import TestSupport
         let validated = try load(yaml)
         #expect(validated.source.auth == .accessKey(accessKey: .value(nil, variable: "MY_AK"), secretKey: .value(nil, variable: "MY_SK"), securityToken: nil))
         #expect(diagnostics(yaml, forRun: true) == [
-            "p.yaml:5:23: error: environment variable 'MY_AK' used by 'access_key' is not set; export MY_AK=…",
-            "p.yaml:5:45: error: environment variable 'MY_SK' used by 'secret_key' is not set; export MY_SK=…",
+            "p.yaml:5:22: error: environment variable 'MY_AK' used by 'access_key' is not set; export MY_AK=…",
+            "p.yaml:5:46: error: environment variable 'MY_SK' used by 'secret_key' is not set; export MY_SK=…",
         ])
         let run = try load(yaml, environment: ["MY_AK": "ak", "MY_SK": "sk"], forRun: true)
         #expect(try Credentials.resolve(run.source.auth, environment: [:]) == .accessKey(accessKey: "ak", secretKey: "sk", securityToken: nil))
@@ -216,7 +216,7 @@ import TestSupport
                 """
             _ = try load(yaml, base: directory.path)
             let found = diagnostics(yaml, forRun: true, base: directory.path)
-            #expect(found == ["p.yaml:4:33: error: the directory of '\(directory.path)/missing/out.txt' does not exist; create \(directory.path)/missing first (hss-export does not create directories)"])
+            #expect(found == ["p.yaml:4:31: error: the directory of '\(directory.path)/missing/out.txt' does not exist; create \(directory.path)/missing first (hss-export does not create directories)"])
         }
     }
 

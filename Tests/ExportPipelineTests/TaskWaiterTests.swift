@@ -63,7 +63,8 @@ import TestSupport
         #expect(result.outcome == .timedOut)
         #expect(result.taskStatus == "running")
         #expect(result.waitSeconds >= 0.1)
-        #expect(result.polls >= 3)
+        // At least one regular poll and the final one at the deadline.
+        #expect(result.polls >= 2)
     }
 
     @Test func aTaskUnreachableUntilItsDeadlineEndsAsError() async {
@@ -107,11 +108,11 @@ import TestSupport
         await waiter.wait(for: ["a", "b", "c", "d"].map { TaskSpec(id: $0) }) { _ in }
         let times = source.requestTimes
         #expect(times.count == 12)
-        // A token bucket of 4 per 400 ms allows at most 4 + 1 requests in any 400 ms window
-        // (the bucket's burst plus one refill at the window's edge).
-        for (index, start) in times.enumerated() {
-            let inWindow = times[index...].prefix { $0 - start < .milliseconds(400) }.count
-            #expect(inWindow <= 5, "\(inWindow) requests within 400 ms starting at request \(index)")
+        // At most 4 requests in any 400 ms window: request k+4 comes at least 400 ms after
+        // request k (less 50 ms of slack for when the scheduler wakes a sleeping task).
+        for index in 0..<(times.count - 4) {
+            let gap = times[index + 4] - times[index]
+            #expect(gap >= .milliseconds(350), "requests \(index) and \(index + 4) only \(gap) apart")
         }
     }
 

@@ -35,15 +35,17 @@ public enum ProcessRunner {
         process.standardInput = inputPipe
         try process.run()
         // Drain both pipes concurrently so a chatty child cannot block on a full pipe.
+        // Dedicated threads, not the global queue: its few workers are shared with
+        // every other test, and blocking them stalls unrelated tests for seconds.
         let collected = CollectedOutput()
         let group = DispatchGroup()
         for (index, pipe) in [outputPipe, errorPipe].enumerated() {
             group.enter()
-            DispatchQueue.global().async {
+            Thread {
                 let data = pipe.fileHandleForReading.readDataToEndOfFile()
                 collected.set(index, data)
                 group.leave()
-            }
+            }.start()
         }
         if let input { try? inputPipe.fileHandleForWriting.write(contentsOf: input) }
         try? inputPipe.fileHandleForWriting.close()

@@ -1,0 +1,102 @@
+import ExportPipeline
+
+/// Writes every task's result as one CSV row.
+///
+/// Cells follow RFC 4180: a cell holding the delimiter, a quote, CR or LF is
+/// quoted, with quotes doubled. Strings are written as they are, `null` as an
+/// empty cell, numbers as JSON numbers and the `error` object as its compact
+/// JSON. Unless `formula_guard: false`, a text cell that a spreadsheet would
+/// run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) gets a `'`
+/// prefix:
+///
+/// ```
+/// task_id,task_name,task_status,...,run_id
+/// task-1,vul export,success,...,run-1
+/// task-3,"'=cmd|' /C calc'!A0, ""quoted""",failure,...,run-1
+/// ```
+///
+/// In `overwrite` mode rows stream into a temp file beside the output, which
+/// `finish` renames over it, so a run that dies early leaves the old file as
+/// it was. In `append` mode the rows are kept until `finish`, which adds them
+/// in one write; the header goes only into a new or empty file, and a file
+/// whose header differs from this stage's, or whose last line is incomplete,
+/// is refused and left untouched.
+public actor CSVStage: ExportStage {
+    /// `csv`.
+    public static let typeName = "csv"
+
+    /// One line for `hss-export stages`.
+    public static let summary = "Writes one CSV row per task, RFC 4180 quoted and guarded against formula injection."
+
+    /// Bytes kept in memory before they go to the temp file.
+    private static let flushThreshold = 64 * 1024
+
+    /// The absolute path of the output file.
+    public nonisolated let path: String
+    private let format: CSVFormat
+    private let writesHeader: Bool
+    private let mode: OutputMode
+    /// Opened at the first result, so an unwritable directory fails the stage
+    /// early instead of at the end of a long wait.
+    private var writer: AtomicFileWriter?
+    private var pending = ""
+    private var isFinished = false
+
+    /// Builds the stage, rejecting unknown columns and unusable delimiters.
+    public init(options: StageOptions, context: StageBuildContext) throws {
+        guard let path = options.string("path") else {
+            throw StageOptionError(option: "path", message: "is required", fix: "set path to the .csv file to write")
+        }
+        self.path = path
+        format = try Self.format(from: options)
+        writesHeader = options.bool("header") ?? true
+        mode = try OutputMode(option: options.string("mode"))
+    }
+
+    /// Adds the record's row to the output.
+    public func receive(_ result: ExportResult, context: RunContext) async throws {
+        precondition(!isFinished, "receive after finish")
+        if mode == .overwrite, writer == nil { try open() }
+        format.appendRow(of: result, to: &pending)
+        if mode == .overwrite, pending.utf8.count >= Self.flushThreshold { try flush() }
+    }
+
+    /// Commits the file (just the header when there were no results) and
+    /// publishes it as an artifact.
+    public func finish(summary: RunSummary, context: RunContext) async throws {
+        precondition(!isFinished, "finish called twice")
+        isFinished = true
+        let digest: FileDigest
+        switch mode {
+        case .overwrite:
+            if writer == nil { try open() }
+            try flush()
+            digest = try writer!.commit()
+            writer = nil
+        case .append:
+            var lines = Array(pending.utf8)
+            if writesHeader {
+                if try CSVAppendTarget.isNewOrEmpty(path) {
+                    lines.insert(contentsOf: format.headerLine.utf8, at: 0)
+                } else {
+                    try CSVAppendTarget.checkHeader(of: path, expected: format.headerLine)
+                }
+            }
+            digest = try AppendableFile.append(lines, to: path)
+        }
+        pending = ""
+        context.publish(Artifact(stage: Self.typeName, path: path, bytes: digest.bytes, sha256: digest.sha256))
+    }
+
+    private func open() throws {
+        writer = try AtomicFileWriter(destination: path)
+        if writesHeader { pending = format.headerLine + pending }
+    }
+
+    private func flush() throws {
+        guard let writer, !pending.isEmpty else { return }
+        try writer.write(pending)
+        pending = ""
+        pending.reserveCapacity(Self.flushThreshold + 4096)
+    }
+}

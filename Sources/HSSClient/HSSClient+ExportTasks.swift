@@ -1,0 +1,49 @@
+import ExportPipeline
+
+extension HSSClient {
+    /// ListQueryExportTask: `GET /v5/{project_id}/export-task/{task_id}`.
+    ///
+    /// - Parameter taskID: The export task id; any characters, it is percent-encoded.
+    /// - Returns: The task's fields verbatim; an unknown `task_status` is kept as sent.
+    /// - Throws: ``HSSAPIError``, ``HSSTransportError`` or ``HSSResponseError``.
+    public func queryExportTask(_ taskID: String) async throws -> TaskStatus {
+        let response = try await send(
+            method: .GET,
+            pathSegments: ["v5", configuration.projectID, "export-task", taskID],
+            maximumBytes: Self.maximumTaskResponseBytes
+        )
+        guard let document = JSONDocument.parse(response.body), case .object = document else {
+            throw HSSResponseError(
+                kind: .garbage(preview: HSSResponseError.preview(response.body)),
+                method: "GET", path: response.path, endpoint: endpoint.baseURL,
+                status: response.status, requestID: response.requestID
+            )
+        }
+        return TaskStatus(
+            taskID: document["task_id"]?.text,
+            taskName: document["task_name"]?.text,
+            taskStatus: document["task_status"]?.text,
+            fileID: document["file_id"]?.text,
+            fileName: document["file_name"]?.text
+        )
+    }
+
+    /// The ``TaskStatusSource`` conformance: ``queryExportTask(_:)``.
+    public func status(of taskID: String) async throws -> TaskStatus {
+        try await queryExportTask(taskID)
+    }
+
+    /// ListDownloadExportedFile: `GET /v5/{project_id}/download/{file_id}`, the file of a
+    /// finished export task (its `file_id`), as raw bytes.
+    ///
+    /// - Parameters:
+    ///   - fileID: The task's `file_id`.
+    ///   - maximumBytes: A larger file fails with ``HSSResponseError``; default 256 MiB.
+    public func downloadExportedFile(_ fileID: String, maximumBytes: Int = 256 << 20) async throws -> [UInt8] {
+        try await send(
+            method: .GET,
+            pathSegments: ["v5", configuration.projectID, "download", fileID],
+            maximumBytes: maximumBytes
+        ).body
+    }
+}

@@ -1,0 +1,213 @@
+import AsyncHTTPClient
+import Foundation
+import HSSSigning
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+extension HSSClient {
+    /// A successful (2xx) response.
+    struct Response {
+        var status: Int
+        var path: String
+        var requestID: String?
+        var body: [UInt8]
+    }
+
+    /// Sends one request and returns its 2xx response; throws for everything else.
+    func send(method: HTTPMethod, pathSegments: [String], maximumBytes: Int) async throws -> Response {
+        let path = HSSPercentEncoding.encodePathSegments(pathSegments)
+        var query: [(name: String, value: String)] = []
+        if let enterpriseProjectID = configuration.enterpriseProjectID {
+            query.append((name: "enterprise_project_id", value: enterpriseProjectID))
+        }
+        // The SDK sends the canonical (sorted, encoded) query, so the server sees the same bytes it verifies.
+        let queryString = CanonicalRequest.canonicalQueryString(query)
+        let target = queryString.isEmpty ? path : path + "?" + queryString
+
+        var request = HTTPClientRequest(url: endpoint.baseURL + target)
+        request.method = method
+        for header in headers(method: method, path: path, query: query) {
+            request.headers.add(name: header.name, value: header.value)
+        }
+
+        let started = ContinuousClock.now
+        let response: HTTPClientResponse
+        do {
+            response = try await httpClient.execute(request, timeout: TimeAmount(configuration.requestTimeout), logger: logger)
+        } catch {
+            throw failure(error, method: method.rawValue, path: target, started: started)
+        }
+        let status = Int(response.status.code)
+        let requestID = response.headers.first(name: "X-Request-Id").flatMap { $0.isEmpty ? nil : $0 }
+        let body: [UInt8]
+        do {
+            body = Array(buffer: try await response.body.collect(upTo: maximumBytes))
+        } catch is NIOTooManyBytesError {
+            throw HSSResponseError(
+                kind: .tooLarge(limit: maximumBytes), method: method.rawValue, path: target,
+                endpoint: endpoint.baseURL, status: status, requestID: requestID
+            )
+        } catch {
+            throw failure(error, method: method.rawValue, path: target, started: started)
+        }
+
+        logger.debug("HSS request", metadata: [
+            "method": "\(method.rawValue)", "path": "\(target)", "status": "\(status)",
+            "request_id": "\(requestID ?? "-")", "duration_ms": "\(Self.milliseconds(since: started))",
+        ])
+
+        switch status {
+        case 200..<300:
+            return Response(status: status, path: target, requestID: requestID, body: body)
+        case 300..<400:
+            throw HSSResponseError(
+                kind: .redirect(location: response.headers.first(name: "Location")),
+                method: method.rawValue, path: target, endpoint: endpoint.baseURL,
+                status: status, requestID: requestID
+            )
+        default:
+            var error = HSSAPIError(
+                status: status,
+                headers: response.headers.map { (name: $0.name, value: $0.value) },
+                body: body,
+                method: method.rawValue,
+                path: target,
+                projectID: configuration.projectID
+            )
+            // A proxy's error page could echo a request header back; never pass a secret on.
+            error.message = redact(error.message)
+            error.code = redact(error.code)
+            throw error
+        }
+    }
+
+    /// The error to throw for a request that got no (complete) response, logged at debug.
+    private func failure(_ error: any Error, method: String, path: String, started: ContinuousClock.Instant) -> any Error {
+        // Cancellation (SIGINT) is not a network problem; let it end the wait as such.
+        if Task.isCancelled || error is CancellationError { return CancellationError() }
+        let failure = transportError(error, method: method, path: path)
+        logger.debug("HSS request failed", metadata: [
+            "method": "\(method)", "path": "\(path)", "error": "\(failure.kind.rawValue)",
+            "duration_ms": "\(Self.milliseconds(since: started))",
+        ])
+        return failure
+    }
+
+    /// The headers of a request: the SDK's common headers plus authentication.
+    func headers(method: HTTPMethod, path: String, query: [(name: String, value: String)]) -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = [
+            ("Content-Type", "application/json"),
+            ("User-Agent", configuration.userAgent),
+            ("X-Project-Id", configuration.projectID),
+        ]
+        if let region = configuration.effectiveRegion {
+            headers.append(("region", region))
+        }
+        switch authentication {
+        case .token(let token):
+            headers.append(("X-Auth-Token", token))
+            return headers
+        case .signer(let signer):
+            let signing = SigningRequest(
+                method: method.rawValue, host: endpoint.authority, path: path, query: query, headers: headers, body: []
+            )
+            return signer.sign(signing, date: Date())
+        }
+    }
+
+    /// `text` with every secret of the credentials replaced by `<redacted>`.
+    func redact(_ text: String) -> String {
+        var text = text
+        for secret in configuration.credentials.secrets where secret.count >= 4 {
+            text = text.replacingOccurrences(of: secret, with: "<redacted>")
+        }
+        return text
+    }
+
+    static func milliseconds(since start: ContinuousClock.Instant) -> Int64 {
+        let elapsed = ContinuousClock.now - start
+        return elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+    }
+
+    /// Classifies a failure without a response.
+    func transportError(_ error: any Error, method: String, path: String) -> HSSTransportError {
+        let kind = Self.classify(error)
+        var detail = redact(String(describing: error))
+        if detail.count > 300 { detail = String(detail.prefix(300)) + "…" }
+        let timeout: Duration?
+        if kind == .timeout {
+            let isConnect = (error as? HTTPClientError) == .connectTimeout
+            timeout = isConnect ? configuration.connectTimeout : configuration.requestTimeout
+        } else {
+            timeout = nil
+        }
+        return HSSTransportError(
+            kind: kind, endpoint: endpoint.baseURL, method: method, path: path,
+            proxy: proxy?.description, detail: detail, timeout: timeout
+        )
+    }
+
+    /// Maps AsyncHTTPClient, NIO and NIOSSL errors to a ``HSSTransportError/Kind``.
+    ///
+    /// NIOPosix's `NIOConnectionError` (DNS and connect failures of all addresses) is not
+    /// a dependency of this target, so it is inspected through reflection.
+    static func classify(_ error: any Error, depth: Int = 0) -> HSSTransportError.Kind {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .connectTimeout, .deadlineExceeded, .readTimeout, .writeTimeout, .getConnectionFromPoolTimeout,
+                 .tlsHandshakeTimeout:
+                return .timeout
+            case .remoteConnectionClosed:
+                return .connectionClosed
+            case .proxyAuthenticationRequired, .invalidProxyResponse, .httpProxyHandshakeTimeout:
+                return .proxy
+            default:
+                return .other
+            }
+        }
+        if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
+            return .tlsHandshake
+        }
+        if let error = error as? IOError {
+            switch error.errnoCode {
+            case ECONNREFUSED: return .connectionRefused
+            case ETIMEDOUT: return .timeout
+            case ECONNRESET, EPIPE: return .connectionClosed
+            default: return .other
+            }
+        }
+        if error is SocketAddressError {
+            return .hostNotFound
+        }
+        if error is ChannelError, case .connectTimeout = error as! ChannelError {
+            return .timeout
+        }
+        guard depth < 4 else { return .other }
+        // NIOConnectionError: per-address connect errors, else the DNS lookup failed.
+        let mirror = Mirror(reflecting: error)
+        var sawDNSError = false
+        for child in mirror.children {
+            if child.label == "connectionErrors", let errors = child.value as? [Any] {
+                for attempt in errors {
+                    if let nested = Mirror(reflecting: attempt).children.first(where: { $0.label == "error" })?.value as? any Error {
+                        let kind = classify(nested, depth: depth + 1)
+                        if kind != .other { return kind }
+                    }
+                }
+            }
+            if child.label == "dnsAError" || child.label == "dnsAAAAError" {
+                if case Optional<Any>.some(let value) = child.value, value is any Error {
+                    sawDNSError = true
+                } else if child.value is any Error {
+                    sawDNSError = true
+                }
+            }
+        }
+        if sawDNSError || String(describing: type(of: error)) == "NIOConnectionError" {
+            return .hostNotFound
+        }
+        return .other
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Yams
+
+/// What the simulator serves: the project, the accepted credentials, the rate limit and the
+/// export tasks with their scripted status sequences.
+///
+/// Scenarios are YAML (JSON works too, it is YAML). Every key is snake_case; an unknown
+/// key is an error that names it.
+///
+/// ```yaml
+/// project_id: 0a1b2c3d4e5f60718293a4b5c6d7e8f9   # required; the {project_id} in every path
+/// tokens: [demo-token]                           # accepted X-Auth-Token values
+/// access_keys:                                   # accepted AK/SK pairs (SDK-HMAC-SHA256)
+///   - access_key: HPUAEXAMPLEAK0000001
+///     secret_key: ExampleSecretKey0000000000000000000000000
+/// rate_limit: {requests: 600, per: 60s}          # per user (token or AK); default 600 per 60s
+/// latency: 20ms                                  # optional delay before every response
+/// tasks:
+///   - id: export-vul-0001                        # required
+///     name: Vulnerability export                 # default: the id
+///     file_id: file-vul-0001                     # default: file-<id>
+///     file_name: vulnerabilities.zip             # default: <id>.zip
+///     script:                                    # required; answered in order
+///       - {status: running, polls: 3}            # the next 3 polls answer "running"
+///       - {status: running, for: 2s}             # then "running" for 2 s after this step's first poll
+///       - {http_status: 503, polls: 1}           # then one HTTP 503 in HSS error format
+///       - {status: success}                      # then "success" for ever
+/// ```
+///
+/// A step has exactly one of `status` (any string, sent verbatim as `task_status`; clients
+/// must tolerate unknown ones) or `http_status` (400–599, with optional `error_code` and
+/// `error_msg`), and at most one of `polls` (≥ 1) or `for` (a duration). A step without a
+/// length, and the last step whatever its length, answers every remaining poll.
+/// Durations are a number and a unit: `500ms`, `2s`, `1.5m`, `1h`.
+///
+/// At least one token or access key is required, and task ids must be unique.
+public struct SimulatorScenario: Codable, Sendable, Equatable {
+    /// The only project id the simulator knows; other ids in a path get 404 `HSS.1004`.
+    public var projectID: String
+    /// Accepted `X-Auth-Token` values. Secret: never logged.
+    public var tokens: [String]
+    /// Accepted access key pairs for `SDK-HMAC-SHA256`.
+    public var accessKeys: [AccessKey]
+    /// The per-user request limit.
+    public var rateLimit: RateLimit
+    /// A delay before every response, or `nil` for none.
+    public var latency: Duration?
+    /// The export tasks, in file order.
+    public var tasks: [ExportTask]
+
+    /// Creates a scenario.
+    /// - Parameters:
+    ///   - projectID: The project id of every path.
+    ///   - tokens: Accepted `X-Auth-Token` values.
+    ///   - accessKeys: Accepted access key pairs.
+    ///   - rateLimit: The per-user request limit; by default 600 requests per 60 s.
+    ///   - latency: A delay before every response; `nil` for none.
+    ///   - tasks: The export tasks.
+    public init(
+        projectID: String,
+        tokens: [String] = [],
+        accessKeys: [AccessKey] = [],
+        rateLimit: RateLimit = RateLimit(),
+        latency: Duration? = nil,
+        tasks: [ExportTask] = []
+    ) {
+        self.projectID = projectID
+        self.tokens = tokens
+        self.accessKeys = accessKeys
+        self.rateLimit = rateLimit
+        self.latency = latency
+        self.tasks = tasks
+    }
+
+    /// Parses a scenario from YAML text.
+    /// - Parameters:
+    ///   - yaml: The scenario document.
+    ///   - sourceName: The file name used in error messages.
+    /// - Throws: ``SimulatorScenarioError`` naming the line, column and key that is wrong.
+    public init(yaml: String, sourceName: String = "scenario") throws {
+        self = try ScenarioLoader.load(yaml: yaml, sourceName: sourceName)
+    }
+
+    /// Reads and parses a scenario file.
+    /// - Parameter url: The location of a YAML (or JSON) scenario file.
+    /// - Throws: ``SimulatorScenarioError`` when the file cannot be read or is invalid.
+    public init(contentsOf url: URL) throws {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw SimulatorScenarioError(
+                source: url.path,
+                message: "cannot read the scenario file (\(error.localizedDescription))",
+                fix: "check the path and that the file is readable UTF-8"
+            )
+        }
+        try self.init(yaml: text, sourceName: url.path)
+    }
+
+    /// The task with this id, if any.
+    public func task(id: String) -> ExportTask? {
+        tasks.first { $0.id == id }
+    }
+
+    /// The task whose export file has this id, if any.
+    public func task(fileID: String) -> ExportTask? {
+        tasks.first { $0.fileID == fileID }
+    }
+}
+
+extension SimulatorScenario: CustomStringConvertible {
+    /// A summary without tokens or secret keys.
+    public var description: String {
+        "SimulatorScenario(project_id: \(projectID), tokens: \(tokens.count), access_keys: \(accessKeys.map(\.accessKey)), "
+            + "rate_limit: \(rateLimit.requests) per \(ScenarioDuration.format(rateLimit.per)), tasks: \(tasks.map(\.id)))"
+    }
+}

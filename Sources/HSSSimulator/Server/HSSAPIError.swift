@@ -1,0 +1,76 @@
+import Hummingbird
+
+/// An error answer in HSS format: `{"error_code": …, "error_msg": …}` with a status.
+///
+/// The codes are those of Huawei Cloud's API gateway where one exists (`APIG.*`), and
+/// simulator-chosen `HSS.*` codes otherwise; see ``HSSSimulator`` for the table.
+struct HSSAPIError: Error {
+    var status: Int
+    var code: String
+    var message: String
+    var retryAfterSeconds: Int?
+
+    static func apiNotFound(method: String, path: String) -> Self {
+        .init(status: 404, code: "APIG.0101", message: "The API does not exist or has not been published in the environment: \(method) \(path)")
+    }
+
+    static func unauthorized(_ reason: String) -> Self {
+        .init(status: 401, code: "APIG.0301", message: "Incorrect IAM authentication information: \(reason)")
+    }
+
+    static func throttled(retryAfterSeconds: Int, limit: SimulatorScenario.RateLimit) -> Self {
+        .init(
+            status: 429, code: "APIG.0308",
+            message: "The request is throttled: more than \(limit.requests) requests per \(ScenarioDuration.format(limit.per)) for this user; retry after \(retryAfterSeconds) s",
+            retryAfterSeconds: retryAfterSeconds
+        )
+    }
+
+    static func projectHeaderMismatch(header: String, path: String) -> Self {
+        .init(status: 400, code: "HSS.1002", message: "X-Project-Id '\(header)' does not match the project id '\(path)' in the path; send the same project id in both")
+    }
+
+    static func projectNotFound(_ projectID: String) -> Self {
+        .init(status: 404, code: "HSS.1004", message: "Project '\(projectID)' does not exist; use the project id of your credentials")
+    }
+
+    static func taskNotFound(_ taskID: String) -> Self {
+        .init(status: 404, code: "HSS.1059", message: "Export task '\(taskID)' does not exist; check the task id")
+    }
+
+    static func fileNotFound(_ fileID: String) -> Self {
+        .init(status: 404, code: "HSS.1060", message: "Exported file '\(fileID)' does not exist; use the file_id of a finished export task")
+    }
+
+    /// A scripted error step; codes and messages default by status.
+    static func scripted(status: Int, code: String?, message: String?) -> Self {
+        let defaultCode: String
+        switch status {
+        case 429: defaultCode = "APIG.0308"
+        case 500...599: defaultCode = "HSS.1000"
+        default: defaultCode = "HSS.1001"
+        }
+        return .init(
+            status: status,
+            code: code ?? defaultCode,
+            message: message ?? "Simulated HTTP \(status) from the scenario script",
+            retryAfterSeconds: status == 429 ? 1 : nil
+        )
+    }
+
+    static func internalError() -> Self {
+        .init(status: 500, code: "HSS.1000", message: "Internal simulator error")
+    }
+
+    func response() -> Response {
+        var headers: HTTPFields = [.contentType: "application/json;charset=UTF-8"]
+        if let retryAfterSeconds {
+            headers[.retryAfter] = String(retryAfterSeconds)
+        }
+        return Response(
+            status: .init(code: status),
+            headers: headers,
+            body: .init(byteBuffer: ByteBuffer(string: JSONText.object(["error_code": code, "error_msg": message])))
+        )
+    }
+}

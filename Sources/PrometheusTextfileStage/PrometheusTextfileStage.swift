@@ -1,0 +1,118 @@
+import ExportPipeline
+import Foundation
+
+/// Writes the run's results as a Prometheus textfile for node_exporter's
+/// textfile collector (`--collector.textfile.directory`).
+///
+/// Every metric is a gauge holding a value of the last run, so the file can be
+/// replaced wholesale on every run. With `per_task` (the default) each task
+/// gets an outcome state set, an info series, its wait time and poll count;
+/// the run-level series (tasks by outcome, duration, end time, last success)
+/// are always written:
+///
+/// ```
+/// # HELP hss_export_tasks Tasks of the last run, by outcome.
+/// # TYPE hss_export_tasks gauge
+/// hss_export_tasks{outcome="succeeded"} 1
+/// hss_export_tasks{outcome="failed"} 1
+/// ...
+/// # HELP hss_export_last_success_timestamp_seconds Unix time at which the latest run with at least one succeeded task ended.
+/// # TYPE hss_export_last_success_timestamp_seconds gauge
+/// hss_export_last_success_timestamp_seconds 1764426634.123
+/// ```
+///
+/// `<prefix>_last_success_timestamp_seconds` is the end of this run when a
+/// task succeeded, and otherwise the value found in the file the run replaces,
+/// so a staleness alert (`time() - hss_export_last_success_timestamp_seconds
+/// > 86400`) keeps counting across failing runs. When neither exists (no
+/// success yet) the series is omitted rather than written as 0, since 0 would
+/// claim a success in 1970; alert on that case with `absent(...)`.
+///
+/// The file is replaced atomically with mode 0644; the temporary file is named
+/// `.<name>.tmp-…`, which the collector ignores because it does not end in
+/// `.prom`.
+public actor PrometheusTextfileStage: ExportStage {
+    /// `prometheus-textfile`.
+    public static let typeName = "prometheus-textfile"
+    /// One line for `hss-export stages`.
+    public static let summary = "Writes a .prom file of gauges for node_exporter's textfile collector."
+    /// `path` (required, `.prom`), `prefix` (`hss_export`), `per_task`
+    /// (`true`) and `extra_labels` (none).
+    public static let options: [StageOption] = [
+        StageOption("path", .outputPath, required: true, help: "The file to write; must end in .prom, in node_exporter's --collector.textfile.directory."),
+        StageOption("prefix", .string, default: .string(Configuration.defaultPrefix), help: "Prefix of every metric name (a valid Prometheus metric name)."),
+        StageOption("per_task", .bool, default: .bool(true), help: "Write series per task; false writes only the run-level series, bounding cardinality for large batches."),
+        StageOption("extra_labels", .stringMap, help: "Constant labels added to every series, e.g. {job_name: nightly}."),
+    ]
+
+    /// The validated settings the stage writes with.
+    public nonisolated let configuration: Configuration
+    /// Per-task series, in pipeline-file order (only with `per_task`).
+    private(set) var tasks: [TaskSeries] = []
+    /// The extra labels, escaped once.
+    let constantLabels: String
+    /// Where each task id sits in ``tasks``, so a repeated id replaces its
+    /// earlier record instead of producing duplicate series, which would make
+    /// node_exporter reject the whole file.
+    private var taskPositions: [String: Int] = [:]
+
+    /// Builds the stage from its pipeline-file options.
+    public init(options: StageOptions, context: StageBuildContext) throws {
+        guard let path = options.string("path") else {
+            throw StageOptionError(option: "path", message: "is required", fix: "set 'path' to a file ending in .prom")
+        }
+        try self.init(configuration: Configuration(
+            path: path,
+            prefix: options.string("prefix") ?? Configuration.defaultPrefix,
+            perTask: options.bool("per_task") ?? true,
+            extraLabels: options.stringMap("extra_labels") ?? []
+        ))
+    }
+
+    /// Builds the stage from settings made in code.
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+        constantLabels = configuration.constantLabelText
+    }
+
+    /// Keeps what the per-task series need of `result` (nothing without `per_task`).
+    public func receive(_ result: ExportResult, context: RunContext) async throws {
+        guard configuration.perTask else { return }
+        let series = TaskSeries(result, constantLabels: constantLabels)
+        if let position = taskPositions[result.taskID] {
+            tasks[position] = series
+        } else {
+            taskPositions[result.taskID] = tasks.count
+            tasks.append(series)
+        }
+    }
+
+    /// Writes and atomically replaces the file, then publishes it as an artifact.
+    public func finish(summary: RunSummary, context: RunContext) async throws {
+        let lastSuccess: Double?
+        if summary.count(of: .succeeded) > 0 {
+            lastSuccess = summary.finishedAt.timeIntervalSince1970
+        } else {
+            lastSuccess = previousLastSuccess(context: context)
+        }
+        let writer = try AtomicFileWriter(destination: configuration.path, permissions: 0o644)
+        try write(to: writer, summary: summary, lastSuccess: lastSuccess)
+        let digest = try writer.commit()
+        context.publish(Artifact(stage: Self.typeName, path: configuration.path, bytes: digest.bytes, sha256: digest.sha256))
+    }
+
+    /// The last-success time recorded in the file this run replaces, if any.
+    private func previousLastSuccess(context: RunContext) -> Double? {
+        let path = configuration.path
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            context.logger.warning("could not read \(path) to carry over \(configuration.lastSuccessMetric); omitting it")
+            return nil
+        }
+        let values = ExpositionText.sampleValues(of: configuration.lastSuccessMetric, in: String(decoding: data, as: UTF8.self))
+        if values.isEmpty {
+            context.logger.debug("\(path) holds no \(configuration.lastSuccessMetric) to carry over")
+        }
+        return values.max()
+    }
+}

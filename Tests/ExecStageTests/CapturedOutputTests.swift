@@ -1,0 +1,35 @@
+@testable import ExecStage
+import Testing
+
+@Suite("exec stage: captured output")
+struct CapturedOutputTests {
+    func capture(_ part: CapturedOutput.Part, limit: Int, _ chunks: [String]) -> String {
+        var output = CapturedOutput(part, limit: limit)
+        for chunk in chunks {
+            Array(chunk.utf8).withUnsafeBytes { output.append($0) }
+        }
+        return output.text
+    }
+
+    @Test func shortOutputIsKeptWholeWithoutItsFinalLineBreak() {
+        #expect(capture(.head, limit: 100, ["sent 3 ", "messages\n"]) == "sent 3 messages")
+        #expect(capture(.tail, limit: 100, ["error: ", "timeout\n\n"]) == "error: timeout")
+    }
+
+    @Test func headCutInsideACharacterDropsTheCharacter() {
+        // "漏" is 3 bytes; a limit of 5 keeps "ab" and 3 bytes of "漏洞"... only whole characters survive.
+        #expect(capture(.head, limit: 6, ["ab漏洞"]) == "ab漏 … (5 more bytes)")
+        #expect(capture(.head, limit: 7, ["ab漏洞"]) == "ab漏 … (5 more bytes)")
+    }
+
+    @Test func tailCutInsideACharacterDropsTheCharacter() {
+        #expect(capture(.tail, limit: 4, ["x漏洞"]) == "(4 earlier bytes) … 洞")
+        #expect(capture(.tail, limit: 3, ["x漏", "洞"]) == "(4 earlier bytes) … 洞")
+    }
+
+    @Test func tailKeepsTheLastBytesAcrossManyChunks() {
+        let chunks = (0..<1000).map { "line \($0)\n" }
+        let total = chunks.map(\.utf8.count).reduce(0, +)
+        #expect(capture(.tail, limit: 20, chunks) == "(\(total - 20) earlier bytes) … line 997\nline 998\nline 999")
+    }
+}

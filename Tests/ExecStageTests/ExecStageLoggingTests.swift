@@ -1,0 +1,46 @@
+import ExecStage
+import ExportPipeline
+import Foundation
+import Logging
+import Testing
+import TestSupport
+
+@Suite("exec stage: logging")
+struct ExecStageLoggingTests {
+    /// A run context whose logger records into `store`.
+    func context(_ store: RecordingLogHandler.Store) -> RunContext {
+        RunContext(
+            runID: "run-1", startedAt: SampleResults.referenceDate, pipelineFile: "/tmp/test.pipeline.yaml",
+            pipelineSHA256: String(repeating: "0", count: 64), toolVersion: "0.0.0-test",
+            logger: Logger(label: "test") { _ in RecordingLogHandler(store: store) }
+        )
+    }
+
+    @Test func standardOutputIsLoggedAtInfoAndTruncated() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = RecordingLogHandler.Store()
+            let script = "cat > /dev/null; head -c 10000 /dev/zero | tr '\\0' x; echo; echo 'almost done' >&2"
+            let stage = try ExecStageHarness.makeStage(directory, command: ExecStageHarness.shell(script))
+            try await ExecStageHarness.run(stage, [SampleResults.succeeded()], context: context(store))
+            let info = store.messages(at: .info)
+            #expect(info.first == "command '/bin/sh' printed: " + String(repeating: "x", count: 4096) + " … (5905 more bytes)")
+            #expect(info.last?.hasPrefix("command '/bin/sh' finished after ") == true)
+            #expect(store.messages(at: .notice) == ["command '/bin/sh' wrote to stderr: almost done"])
+        }
+    }
+
+    @Test func unreadInputIsNoted() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = RecordingLogHandler.Store()
+            let stage = try ExecStageHarness.makeStage(directory, command: ["true"])
+            let results = (0..<2_000).map { SampleResults.succeeded(id: "task-\($0)") }
+            try await ExecStageHarness.run(stage, results, context: context(store))
+            let total = results.map { $0.jsonValue.serialized.utf8.count + 1 }.reduce(0, +)
+                + (#"{"summary":{"run_id":"run-1","started_at":"2025-11-29T14:30:31.123Z","finished_at":"2025-11-29T14:30:34.123Z","duration_seconds":3,"tasks":2000,"outcomes":{"succeeded":2000,"failed":0,"timed_out":0,"error":0,"interrupted":0},"interrupted":false}}"#.utf8.count + 1)
+            let notices = store.messages(at: .notice)
+            #expect(notices.count == 1)
+            #expect(notices.first?.hasPrefix("command 'true' read ") == true)
+            #expect(notices.first?.hasSuffix(" of \(total) input bytes before closing its standard input") == true)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import ExportPipeline
+import Foundation
+import HSSSimulator
+import Logging
+import TestSupport
+
+/// Runs the built `hss-export` binary as a user would, against an
+/// in-process simulator whose request counters the tests can read.
+enum BinaryHarness {
+    static let token = "binary-test-token-5f1c9a7e3b"
+    static let projectID = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+
+    static let scenarioYAML = """
+        project_id: \(projectID)
+        tokens: [\(token)]
+        access_keys:
+          - {access_key: HPUAEXAMPLEAK0000001, secret_key: ExampleSecretKey0000000000000000000000000}
+        rate_limit: {requests: 1000, per: 60s}
+        tasks:
+          - id: ok-1
+            name: first
+            script: [{status: running, polls: 2}, {status: success}]
+          - id: ok-2
+            name: second
+            script: [{status: success}]
+          - id: bad-3
+            name: third
+            script: [{status: running, polls: 1}, {status: failure}]
+          - id: forever
+            name: never finishes
+            script: [{status: running}]
+        """
+
+    static func withSimulator<T: Sendable>(_ body: @Sendable (URL, HSSSimulator) async throws -> T) async throws -> T {
+        let scenario = try SimulatorScenario(yaml: scenarioYAML)
+        return try await HSSSimulator.withRunning(HSSSimulatorConfiguration(scenario: scenario), body)
+    }
+
+    /// A pipeline file text against `url` writing JSON Lines to `output`.
+    static func pipeline(url: URL, tasks: [String], output: String, extra: String = "") -> String {
+        """
+        version: 1
+        source:
+          endpoint: \(url.absoluteString)
+          region: cn-north-4
+          project_id: \(projectID)
+        tasks: [\(tasks.joined(separator: ", "))]
+        wait:
+          initial_interval: 50ms
+          max_interval: 200ms
+          timeout: 20s
+          rate_limit: {requests: 100, per: 1s}
+        stages:
+          - type: jsonl
+            path: \(output)
+        \(extra)
+        """
+    }
+
+    /// The environment of a user who exported only the token.
+    static var tokenEnvironment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_SECURITY_TOKEN", "HSS_AUTH_TOKEN"] {
+            environment.removeValue(forKey: name)
+        }
+        environment["HSS_AUTH_TOKEN"] = token
+        return environment
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = tokenEnvironment, input: Data? = nil, in directory: String? = nil) async throws -> ProcessOutput {
+        try await ProcessRunner.runAsync(PackagePaths.binary, arguments, input: input, environment: environment, currentDirectory: directory)
+    }
+
+    static func jsonLines(_ text: String) throws -> [[String: Any]] {
+        try text.split(separator: "\n").map { line in
+            try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
+        }
+    }
+}
