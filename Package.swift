@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "hss-export", targets: ["hss-export"]),
+        .plugin(name: "ValidatePipelines", targets: ["ValidatePipelines"]),
         .library(name: "ExportPipeline", targets: ["ExportPipeline"]),
         .library(name: "HSSClient", targets: ["HSSClient"]),
         .library(name: "HSSSimulator", targets: ["HSSSimulator"]),
@@ -122,6 +123,21 @@ let package = Package(
             name: "hss-export",
             dependencies: ["HSSExportCommand"],
             swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "StageBenchmarks",
+            dependencies: [
+                "ExportPipeline", "JSONLinesStage", "CSVStage", "PrometheusTextfileStage", "GzipManifestStage",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .plugin(
+            name: "ValidatePipelines",
+            capability: .command(
+                intent: .custom(verb: "validate-pipelines", description: "Check pipeline files with hss-export validate."),
+                permissions: []
+            ),
+            dependencies: ["hss-export"]
         ),
         .target(
             name: "TestSupport",
