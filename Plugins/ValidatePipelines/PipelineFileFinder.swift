@@ -54,9 +54,12 @@ struct PipelineFileFinder {
     /// An argument as an existing file or directory: relative to the working
     /// directory, or else to the package (SwiftPM may run plugins elsewhere).
     private func resolve(_ argument: String) throws -> URL {
-        let candidates = argument.hasPrefix("/")
-            ? [URL(fileURLWithPath: argument)]
-            : [workingDirectory.appendingPathComponent(argument), packageDirectory.appendingPathComponent(argument)]
+        var candidates = [URL(fileURLWithPath: argument)]
+        if !argument.hasPrefix("/") {
+            candidates = [workingDirectory.appendingPathComponent(argument), packageDirectory.appendingPathComponent(argument)]
+                .map(\.standardizedFileURL)
+            if candidates[0].path == candidates[1].path { candidates.removeLast() }
+        }
         for candidate in candidates where FileManager.default.fileExists(atPath: candidate.path) {
             return candidate.standardizedFileURL
         }

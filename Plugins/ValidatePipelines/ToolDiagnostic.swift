@@ -11,11 +11,18 @@ struct ToolDiagnostic: Equatable {
     /// The message after `error: `, fix included.
     var message: String
 
+    /// The text for `Diagnostics.error`: the location as the tool printed it,
+    /// then the message. The location is repeated in the text because the
+    /// `swift package` command line shows only the text (Xcode uses the file
+    /// and line as well) and the column has no field of its own.
+    var located: String
+
     /// Parses a line of the tool's stderr; `nil` for anything else (the
     /// "N of M invalid" tally, log lines).
     ///
-    /// The file is everything before the last `:LINE:COLUMN: error: `, so
-    /// paths containing colons still parse.
+    /// The line and column are the two numbers before the first `: error: `
+    /// and the file is everything before them, so paths containing colons
+    /// still parse.
     init?(line: Substring, relativeTo directory: URL) {
         guard let marker = line.range(of: ": error: ") else { return nil }
         let location = line[..<marker.lowerBound].split(separator: ":", omittingEmptySubsequences: false)
@@ -27,7 +34,7 @@ struct ToolDiagnostic: Equatable {
         self.file = path.hasPrefix("/") ? path : directory.appendingPathComponent(path).path
         self.line = lineNumber
         self.column = column
-        // Diagnostics.error carries no column, so it goes into the message.
-        self.message = "column \(column): " + String(line[marker.upperBound...])
+        self.message = String(line[marker.upperBound...])
+        self.located = "\(path):\(lineNumber):\(column): \(message)"
     }
 }

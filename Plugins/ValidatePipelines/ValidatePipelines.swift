@@ -31,7 +31,7 @@ struct ValidatePipelines: CommandPlugin {
         let validation = try PipelineValidation.run(tool: tool.url, files: files, packageDirectory: packageDirectory)
 
         for diagnostic in validation.diagnostics {
-            Diagnostics.error(diagnostic.message, file: diagnostic.file, line: diagnostic.line)
+            Diagnostics.error(diagnostic.located, file: diagnostic.file, line: diagnostic.line)
         }
         print(validation.summary(fileCount: files.count))
         guard validation.succeeded else {

@@ -39,6 +39,8 @@ public enum AppendableFile {
         guard descriptor >= 0 else { throw OutputFileError(path: path, operation: "open for appending", errno: errno) }
         defer { close(descriptor) }
         let size = lseek(descriptor, 0, SEEK_END)
+        // A new file gets exactly `permissions`, like an atomically replaced one, whatever the umask.
+        if size == 0 { fchmod(descriptor, permissions) }
         if size > 0 {
             var last: UInt8 = 0
             guard pread(descriptor, &last, 1, size - 1) == 1 else {

@@ -18,6 +18,9 @@ public struct PipelineLoader: Sendable {
     public var isForRun: Bool
     /// Reads standard input for `tasks: {stdin: true}`.
     public var readStandardInput: @Sendable () -> String?
+    /// Rules of the HSS client for `source` (region and endpoint syntax), so
+    /// `validate` rejects what `run` would; the core itself knows no HTTP.
+    public var sourceRules: @Sendable (SourceSpec) -> [SourceProblem]
 
     /// Creates a loader.
     ///
@@ -26,16 +29,20 @@ public struct PipelineLoader: Sendable {
     ///   - environment: the variables for `${VAR}`; defaults to the process environment.
     ///   - isForRun: `false` for `validate` (no secrets needed, no stdin read),
     ///     `true` for `run`.
+    ///   - readStandardInput: reads the task list for `tasks: {stdin: true}`.
+    ///   - sourceRules: extra checks of `source`, reported at the named key.
     public init(
         registry: StageRegistry,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         isForRun: Bool = false,
-        readStandardInput: @escaping @Sendable () -> String? = { String(data: FileHandle.standardInput.readDataToEndOfFile(), encoding: .utf8) }
+        readStandardInput: @escaping @Sendable () -> String? = { String(data: FileHandle.standardInput.readDataToEndOfFile(), encoding: .utf8) },
+        sourceRules: @escaping @Sendable (SourceSpec) -> [SourceProblem] = { _ in [] }
     ) {
         self.registry = registry
         self.environment = environment
         self.isForRun = isForRun
         self.readStandardInput = readStandardInput
+        self.sourceRules = sourceRules
     }
 
     /// Loads the file at `path`; relative paths inside resolve against its directory.
@@ -83,5 +90,22 @@ extension PipelineLoader {
             return true
         }
         return !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "-.:".contains($0) }
+    }
+}
+
+/// A problem with a `source` key found by ``PipelineLoader/sourceRules``.
+public struct SourceProblem: Sendable, Equatable {
+    /// The key under `source` to point at, e.g. `endpoint`.
+    public var key: String
+    /// What is wrong.
+    public var message: String
+    /// How to fix it.
+    public var fix: String?
+
+    /// Creates a problem report.
+    public init(key: String, message: String, fix: String? = nil) {
+        self.key = key
+        self.message = message
+        self.fix = fix
     }
 }

@@ -28,10 +28,14 @@ extension PipelineReader {
         let requestTimeout = entries["request_timeout"].flatMap { duration($0, key: "request_timeout", minimum: .milliseconds(100)) } ?? .seconds(30)
         let auth = entries["auth"].flatMap { readAuth($0) } ?? .environment
         guard let projectID else { return nil }
-        return SourceSpec(
+        let spec = SourceSpec(
             region: region, endpoint: endpoint, projectID: projectID, enterpriseProjectID: enterpriseProjectID,
             caFile: caFile, insecure: insecure, requestTimeout: requestTimeout, auth: auth
         )
+        for problem in loader.sourceRules(spec) {
+            report(at: entries[problem.key] ?? node, problem.message, fix: problem.fix)
+        }
+        return spec
     }
 
     mutating func readAuth(_ node: Node) -> AuthSpec? {
@@ -50,8 +54,8 @@ extension PipelineReader {
             if entries["security_token"] != nil {
                 report(at: keyNode("security_token", in: node) ?? node, "'security_token' belongs to temporary access keys, not to a token", fix: "remove it, or use access_key and secret_key")
             }
-            return entries["token"].flatMap { secret($0, key: "token") } .map(AuthSpec.token)
-                ?? entries["token_file"].flatMap { string($0, key: "token_file") }.map { .token(.file(FilePath.resolve($0, against: baseDirectory))) }
+            return entries["token"].flatMap { secret($0, key: "token") }.map(AuthSpec.token)
+                ?? entries["token_file"].flatMap { secretFile($0, key: "token_file") }.map(AuthSpec.token)
         }
         if hasAccessKey {
             guard let accessKeyNode = entries["access_key"] else {
@@ -66,7 +70,7 @@ extension PipelineReader {
             if let node = entries["secret_key"] {
                 secretKey = secret(node, key: "secret_key")
             } else if let node = entries["secret_key_file"] {
-                secretKey = string(node, key: "secret_key_file").map { .file(FilePath.resolve($0, against: baseDirectory)) }
+                secretKey = secretFile(node, key: "secret_key_file")
             } else {
                 report(at: node, "'auth' has 'access_key' but no 'secret_key' or 'secret_key_file'", fix: "add 'secret_key: ${HUAWEICLOUD_SDK_SK}'")
                 secretKey = nil
@@ -78,6 +82,16 @@ extension PipelineReader {
         }
         report(at: node, "'auth' is empty", fix: "remove it to read HSS_AUTH_TOKEN or HUAWEICLOUD_SDK_AK/SK from the environment, or set token or access_key")
         return nil
+    }
+
+    /// A file holding a secret. Like ``secret(_:key:)``, an unset `${VAR}` in
+    /// its path only matters for `run`.
+    mutating func secretFile(_ node: Node, key: String) -> SecretSource? {
+        switch secret(node, key: key) {
+        case .value(let path?, _)?: return .file(FilePath.resolve(path, against: baseDirectory))
+        case let other?: return other
+        case nil: return nil
+        }
     }
 
     /// A secret scalar. An unset `${VAR}` is only an error for `run`: `validate`

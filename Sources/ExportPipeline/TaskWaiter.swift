@@ -77,29 +77,47 @@ public struct TaskWaiter: Sendable {
     ) async -> ExportResult {
         var tracker = TaskTracker(result: scope.initialResult(for: task))
         let clock = ContinuousClock()
-        let deadline = clock.now + policy.timeout
+        // Set at the first poll: time spent queueing for the budget before
+        // the first request is not the task's time.
+        var deadline: ContinuousClock.Instant?
         var generator = SystemRandomNumberGenerator()
         var attempt = 0
         var isFinalPoll = false
-        var lastPollFailed = false
+        // Unreachable (5xx, network) on the last poll means outcome `error`;
+        // throttled or still running means `timed_out`.
+        var lastPollUnreachable = false
         // One last poll is allowed a little past the deadline so a budget slot
         // landing just after it doesn't turn a finished task into a timeout.
         let grace = Duration.seconds(1)
 
         while true {
+            let permit: RequestBudget.Permit
             do {
-                guard try await budget.acquire(before: isFinalPoll ? deadline + grace : deadline) else {
-                    return tracker.finish(lastPollFailed ? .error : .timedOut, clock: clock)
+                let limit = deadline.map { isFinalPoll ? $0 + grace : $0 } ?? clock.now + .seconds(365 * 86_400)
+                guard let granted = try await budget.acquire(before: limit) else {
+                    // No request can go out before the deadline: the task has
+                    // had its time once the deadline passes, not sooner.
+                    if let deadline { try await clock.sleep(until: deadline) }
+                    return tracker.finish(lastPollUnreachable ? .error : .timedOut, clock: clock)
                 }
+                permit = granted
             } catch {
                 return tracker.finish(.interrupted, clock: clock)
             }
+            if deadline == nil { deadline = clock.now + policy.timeout }
             tracker.markPoll(clock: clock)
             var delay = policy.delay(afterAttempt: attempt, using: &generator)
             do {
-                let status = try await source.status(of: task.id)
+                let status: TaskStatus
+                do {
+                    status = try await source.status(of: task.id)
+                    await budget.release(permit)
+                } catch {
+                    await budget.release(permit)
+                    throw error
+                }
                 tracker.apply(status)
-                lastPollFailed = false
+                lastPollUnreachable = false
                 logger.debug("polled", metadata: ["task_id": "\(task.id)", "task_status": "\(status.taskStatus ?? "-")", "poll": "\(tracker.result.polls)"])
                 await onEvent(.polled(index: index, taskID: task.id, status: status.taskStatus))
                 switch status.taskStatus {
@@ -113,27 +131,28 @@ public struct TaskWaiter: Sendable {
                 if Task.isCancelled { return tracker.finish(.interrupted, clock: clock) }
                 let failure = error as? any TaskStatusFailure
                 tracker.result.error = failure?.recordFailure ?? ExportResult.Failure(code: "transport", message: "\(error)")
-                lastPollFailed = true
                 await onEvent(.polled(index: index, taskID: task.id, status: nil))
                 switch failure?.disposition ?? .transient {
                 case .permanent:
                     logger.warning("task refused", metadata: ["task_id": "\(task.id)", "error": "\(error)"])
                     return tracker.finish(.error, clock: clock)
                 case .throttled(let retryAfter):
+                    lastPollUnreachable = false
                     let wait = max(retryAfter ?? delay, delay)
                     logger.notice("throttled by HSS; pausing all requests", metadata: ["task_id": "\(task.id)", "retry_after_s": "\(wait.seconds)"])
                     await budget.pause(for: wait)
                     delay = wait
                 case .transient:
+                    lastPollUnreachable = true
                     logger.notice("status request failed; will retry", metadata: ["task_id": "\(task.id)", "error": "\(error)"])
                 }
             }
             if isFinalPoll {
-                return tracker.finish(lastPollFailed ? .error : .timedOut, clock: clock)
+                return tracker.finish(lastPollUnreachable ? .error : .timedOut, clock: clock)
             }
             attempt += 1
             let now = clock.now
-            if now + delay >= deadline {
+            if let deadline, now + delay >= deadline {
                 delay = max(deadline - now, .zero)
                 isFinalPoll = true
             }

@@ -35,7 +35,7 @@ struct DemoCommand: AsyncParsableCommand {
             environment["HSS_DEMO_ENDPOINT"] = url.absoluteString
             environment["HSS_DEMO_TOKEN"] = scenario.tokens.first ?? ""
             environment["HSS_DEMO_OUT"] = outDirectory
-            let loader = PipelineLoader(registry: CommandEnvironment.registry, environment: environment, isForRun: true)
+            let loader = PipelineLoader.forHSS(environment: environment, isForRun: true)
             let pipeline = try loader.load(yaml: DemoPipeline.yaml, file: "<demo>", baseDirectory: outDirectory)
             let execution = PipelineExecution(pipeline: pipeline, environment: environment, logger: logger, console: console, redactor: redactor)
             return try await execution.run()

@@ -20,7 +20,7 @@ struct RunCommand: AsyncParsableCommand {
         let redactor = SecretRedactor()
         let logger = logging.makeLogger(console: console, redactor: redactor)
         let environment = ProcessInfo.processInfo.environment
-        let loader = PipelineLoader(registry: CommandEnvironment.registry, environment: environment, isForRun: true)
+        let loader = PipelineLoader.forHSS(environment: environment, isForRun: true)
         let pipeline: Pipeline
         do {
             pipeline = try loader.load(contentsOf: file)

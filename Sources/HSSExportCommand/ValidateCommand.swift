@@ -18,7 +18,7 @@ struct ValidateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let loader = PipelineLoader(registry: CommandEnvironment.registry, isForRun: false)
+        let loader = PipelineLoader.forHSS(environment: ProcessInfo.processInfo.environment, isForRun: false)
         var invalid = 0
         for file in files {
             do {

@@ -32,6 +32,7 @@ extension StageMeasurement {
             ("records_per_second", .number(recordsPerSecond.rounded())),
             ("output_bytes", .integer(outputBytes)),
             ("peak_rss_delta_bytes", peakRSSDelta.map(JSONValue.integer) ?? .null),
+            ("peak_rss_delta_samples", peakRSSDeltaSamples.map { .array($0.map(JSONValue.integer)) } ?? .null),
         ])
     }
 }

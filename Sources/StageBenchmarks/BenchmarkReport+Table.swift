@@ -22,7 +22,7 @@ extension BenchmarkReport {
                     stage.peakRSSDelta.map(Self.mebibytes) ?? "n/a",
                 ], widths: Self.stageWidths))
             }
-            lines.append("peak RSS delta: process-wide VmHWM (reset before each run) minus VmRSS at its start")
+            lines.append("peak RSS delta: largest over the runs of process-wide VmHWM (reset at each start) minus VmRSS at the start")
         }
 
         if let gzip {

@@ -5,7 +5,9 @@ import Foundation
 ///
 /// The numbers are process-wide: whatever else the process holds (the input
 /// records, runtime caches) counts too, which is why a stage's figure is a
-/// delta from just before it started.
+/// delta from just before it started. Memory the allocator kept from an
+/// earlier run is reused without raising RSS, so a repeated run can show less
+/// than the first; ``StageMeasurement`` reports the largest delta for that reason.
 enum MemoryProbe {
     /// Starts a measurement: resets the peak to the current RSS when the
     /// kernel allows it and returns the RSS now, in bytes.
@@ -30,7 +32,8 @@ enum MemoryProbe {
     private static func statusValue(_ key: String) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix(key + ":") {
-            let number = line.dropFirst(key.count + 1).split(separator: " ").first
+            // e.g. "VmHWM:\t   20480 kB"
+            let number = line.dropFirst(key.count + 1).split(whereSeparator: \.isWhitespace).first
             return number.flatMap { Int($0) }.map { $0 * 1024 }
         }
         return nil

@@ -17,9 +17,10 @@ struct CapturedOutputTests {
     }
 
     @Test func headCutInsideACharacterDropsTheCharacter() {
-        // "漏" is 3 bytes; a limit of 5 keeps "ab" and 3 bytes of "漏洞"... only whole characters survive.
-        #expect(capture(.head, limit: 6, ["ab漏洞"]) == "ab漏 … (5 more bytes)")
-        #expect(capture(.head, limit: 7, ["ab漏洞"]) == "ab漏 … (5 more bytes)")
+        // "漏" and "洞" are 3 bytes each: limits of 6 and 7 end inside "洞".
+        #expect(capture(.head, limit: 6, ["ab漏洞"]) == "ab漏 … (3 more bytes)")
+        #expect(capture(.head, limit: 7, ["ab漏洞"]) == "ab漏 … (3 more bytes)")
+        #expect(capture(.head, limit: 8, ["ab漏洞"]) == "ab漏洞")
     }
 
     @Test func tailCutInsideACharacterDropsTheCharacter() {
@@ -30,6 +31,6 @@ struct CapturedOutputTests {
     @Test func tailKeepsTheLastBytesAcrossManyChunks() {
         let chunks = (0..<1000).map { "line \($0)\n" }
         let total = chunks.map(\.utf8.count).reduce(0, +)
-        #expect(capture(.tail, limit: 20, chunks) == "(\(total - 20) earlier bytes) … line 997\nline 998\nline 999")
+        #expect(capture(.tail, limit: 20, chunks) == "(\(total - 20) earlier bytes) … 7\nline 998\nline 999")
     }
 }

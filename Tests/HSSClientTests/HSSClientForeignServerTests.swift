@@ -1,6 +1,7 @@
 import ExportPipeline
 import Foundation
 import HSSClient
+import HSSSigning
 import Logging
 import TestSupport
 import Testing
@@ -9,29 +10,10 @@ import Testing
 /// user sees when the endpoint points at the wrong thing.
 @Suite struct HSSClientForeignServerTests {
     static let projectID = SimulatorFixture.projectID
-    static let quiet = Logger(label: "hss-client-test", factory: { _ in SwiftLogNoOpLogHandler() })
-
-    /// Serves a directory laid out like the API's paths, with a client pointed at it.
-    func withServer<T>(_ body: (HSSClient) async throws -> T) async throws -> T {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let tasks = directory.path + "/v5/\(Self.projectID)/export-task"
-        try FileManager.default.createDirectory(atPath: tasks + "/a-directory", withIntermediateDirectories: true)
-        try "<html><body>Welcome to the portal</body></html>".write(toFile: tasks + "/html-1", atomically: true, encoding: .utf8)
-        try #"["task_id","t"]"#.write(toFile: tasks + "/array-1", atomically: true, encoding: .utf8)
-        try #"{"task_id":"extra-1","task_status":"running","progress":50,"file_id":null,"nested":{"task_name":"no"}}"#
-            .write(toFile: tasks + "/extra-1", atomically: true, encoding: .utf8)
-        let server = try await StaticFileServer.start(directory: directory.path)
-        defer { server.stop() }
-        let configuration = HSSClientConfiguration(
-            endpoint: .url(server.url), projectID: Self.projectID, credentials: SimulatorFixture.tokenCredentials, environment: [:]
-        )
-        return try await HSSClient.withClient(configuration: configuration, logger: Self.quiet) { try await body($0) }
-    }
 
     @Test(.enabled(if: ExternalTool.shouldRun("python3")))
     func htmlSuccessBodyIsAPermanentGarbageResponse() async throws {
-        let error = try await withServer { client in
+        let error = try await ForeignServerFixture.withServer { client, _ in
             try await #require(throws: HSSResponseError.self) { try await client.queryExportTask("html-1") }
         }
         #expect(error.kind == .garbage(preview: #""<html><body>Welcome to the portal</body></html>""#))
@@ -44,7 +26,7 @@ import Testing
 
     @Test(.enabled(if: ExternalTool.shouldRun("python3")))
     func jsonThatIsNotAnObjectIsGarbage() async throws {
-        let error = try await withServer { client in
+        let error = try await ForeignServerFixture.withServer { client, _ in
             try await #require(throws: HSSResponseError.self) { try await client.queryExportTask("array-1") }
         }
         #expect(error.kind == .garbage(preview: #""[\"task_id\",\"t\"]""#))
@@ -53,7 +35,7 @@ import Testing
     @Test(.enabled(if: ExternalTool.shouldRun("python3")))
     func redirectIsNotFollowed() async throws {
         // http.server answers a directory path without its trailing slash with 301.
-        let error = try await withServer { client in
+        let error = try await ForeignServerFixture.withServer { client, _ in
             try await #require(throws: HSSResponseError.self) { try await client.queryExportTask("a-directory") }
         }
         #expect(error.kind == .redirect(location: "/v5/\(Self.projectID)/export-task/a-directory/"))
@@ -64,7 +46,7 @@ import Testing
 
     @Test(.enabled(if: ExternalTool.shouldRun("python3")))
     func htmlErrorPageKeepsTheStatusAsCode() async throws {
-        let error = try await withServer { client in
+        let error = try await ForeignServerFixture.withServer { client, _ in
             try await #require(throws: HSSAPIError.self) { try await client.queryExportTask("missing-1") }
         }
         #expect(error.status == 404)
@@ -76,7 +58,7 @@ import Testing
 
     @Test(.enabled(if: ExternalTool.shouldRun("python3")))
     func unknownFieldsAreIgnoredAndMissingOnesAreNil() async throws {
-        let status = try await withServer { client in
+        let status = try await ForeignServerFixture.withServer { client, _ in
             try await client.queryExportTask("extra-1")
         }
         #expect(status == TaskStatus(taskID: "extra-1", taskName: nil, taskStatus: "running", fileID: nil, fileName: nil))

@@ -149,9 +149,10 @@ import Testing
     }
 
     @Test(arguments: [SimulatorFixture.tokenCredentials, SimulatorFixture.accessKeyCredentials])
-    func enterpriseProjectIDAndRegionAreSent(credentials: HSSCredentials) async throws {
+    func simulatorAcceptsRequestsWithEnterpriseProjectIDAndRegion(credentials: HSSCredentials) async throws {
         // With AK/SK the simulator verifies the signature over the query and the region header
         // it received, so a mismatch between what was signed and what was sent would be a 401.
+        // HSSClientWireTests checks the bytes on the wire themselves.
         let status = try await SimulatorFixture.withClient(credentials: credentials, configure: {
             $0.enterpriseProjectID = "all granted/eps"
             $0.region = "cn-north-4"

@@ -1,7 +1,6 @@
 import ExportPipeline
 import Foundation
 import HSSClient
-import HSSSimulator
 import Logging
 import TestSupport
 import Testing
@@ -26,19 +25,6 @@ import Testing
         #expect(error.disposition == .transient)
         #expect(error.description.hasPrefix("cannot reach HSS at http://127.0.0.1:1 for GET /v5/\(SimulatorFixture.projectID)/export-task/done-1: connection refused"))
         #expect(error.recordFailure.code == "network.connection-refused")
-    }
-
-    @Test func tlsHandshakeFailureSuggestsTheCAFile() async throws {
-        // The simulator speaks plain HTTP, so a TLS client hello gets no TLS answer.
-        let error = try await HSSSimulator.withRunning(HSSSimulatorConfiguration(scenario: try SimulatorFixture.scenario())) { url, _ in
-            let https = "https://127.0.0.1:\(url.port ?? 0)"
-            return try await HSSClient.withClient(configuration: self.configuration(https), logger: Self.quiet) { client in
-                try await #require(throws: HSSTransportError.self) { try await client.queryExportTask("done-1") }
-            }
-        }
-        #expect(error.kind == .tlsHandshake, "\(error)")
-        #expect(error.disposition == .transient)
-        #expect(error.description.contains("set ca_file"))
     }
 
     @Test func unresolvableHostIsReported() async throws {
@@ -90,15 +76,5 @@ import Testing
         let error = try #require(throws: HSSConfigurationError.self) { _ = try HSSClient(configuration: configuration, logger: Self.quiet) }
         #expect(error.setting == "ca_file")
         #expect(error.value == path)
-    }
-
-    @Test func insecureLogsAWarningOnce() async throws {
-        let (logger, lines) = CapturingLogHandler.logger(level: .info)
-        var configuration = configuration("https://hss.example.com")
-        configuration.insecure = true
-        try await HSSClient.withClient(configuration: configuration, logger: logger) { _ in }
-        let warnings = lines.all.filter { $0.hasPrefix("warning ") }
-        #expect(warnings.count == 1)
-        #expect(warnings.first?.contains("TLS certificate verification is disabled") == true)
     }
 }

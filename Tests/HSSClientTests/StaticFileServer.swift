@@ -2,33 +2,61 @@ import Foundation
 import TestSupport
 
 /// Python's `http.server` serving a directory on loopback: a real HTTP server that is not
-/// HSS, for the responses the simulator never gives (redirects, HTML, non-JSON 200s).
+/// HSS, for the responses the simulator never gives (redirects, HTML, non-JSON 200s). It
+/// also records every request line and header it receives, which the simulator does not
+/// expose.
 final class StaticFileServer: Sendable {
-    /// The base URL, `http://127.0.0.1:PORT`.
+    /// The base URL, `http://127.0.0.1:PORT` (`https://` with TLS).
     let url: String
+    /// Where the received requests are recorded, one JSON object per line.
+    let requestLog: String
     private let process: Process
+    private let input: Pipe
 
-    private init(process: Process, port: Int) {
+    /// The port; 0 when the server did not report one.
+    let port: Int
+
+    private init(process: Process, input: Pipe, port: Int, requestLog: String, tls: Bool) {
         self.process = process
-        self.url = "http://127.0.0.1:\(port)"
+        self.requestLog = requestLog
+        self.input = input
+        self.port = port
+        self.url = (tls ? "https" : "http") + "://127.0.0.1:\(port)"
     }
 
+    /// Serves until stdin closes. A child started from a test inherits a signal mask that
+    /// blocks SIGTERM, so `terminate()` cannot be relied on to stop it.
     static let program = """
-        import functools, http.server, sys
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+        import functools, http.server, json, os, sys, threading
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def do_GET(self):
+                with open(sys.argv[2], "a") as log:
+                    log.write(json.dumps({"request_line": self.requestline, "headers": list(self.headers.items())}) + "\\n")
+                super().do_GET()
+        handler = functools.partial(Handler, directory=sys.argv[1])
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        if len(sys.argv) > 3:
+            import ssl
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(sys.argv[3], sys.argv[4])
+            server.socket = context.wrap_socket(server.socket, server_side=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
         print(server.server_address[1], flush=True)
-        server.serve_forever()
+        sys.stdin.read()
+        os._exit(0)
         """
 
-    /// Starts serving `directory` and waits until the server listens.
-    static func start(directory: String) async throws -> StaticFileServer {
+    /// Starts serving `directory` and waits until the server listens; requests are recorded
+    /// in `requestLog`. With `tls` (certificate chain and key files) it serves HTTPS.
+    static func start(directory: String, requestLog: String, tls: (certificate: String, key: String)? = nil) async throws -> StaticFileServer {
         let python = try ExternalTool.require("python3", package: "python3")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-u", "-c", program, directory]
+        process.arguments = ["-u", "-c", program, directory, requestLog] + (tls.map { [$0.certificate, $0.key] } ?? [])
         let output = Pipe()
+        let input = Pipe()
         process.standardOutput = output
+        process.standardInput = input
         process.standardError = FileHandle.nullDevice
         try process.run()
         // Reading the port blocks, so it happens off the cooperative pool.
@@ -41,16 +69,31 @@ final class StaticFileServer: Sendable {
                 continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
             }
         }
-        guard let port = Int(line.trimmingCharacters(in: .whitespaces)) else {
-            process.terminate()
+        let server = StaticFileServer(process: process, input: input, port: Int(line.trimmingCharacters(in: .whitespaces)) ?? 0, requestLog: requestLog, tls: tls != nil)
+        guard server.port != 0 else {
+            server.stop()
             throw ServerStartError(output: line)
         }
-        return StaticFileServer(process: process, port: port)
+        return server
     }
 
-    /// Stops the server process.
+    /// The requests received so far: request line and headers in arrival order.
+    func requests() throws -> [(requestLine: String, headers: [(name: String, value: String)])] {
+        guard let text = try? String(contentsOfFile: requestLog, encoding: .utf8) else { return [] }
+        return try text.split(separator: "\n").map { line in
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
+            let headers = (object["headers"] as? [[String]] ?? []).map { (name: $0[0], value: $0[1]) }
+            return (object["request_line"] as? String ?? "", headers)
+        }
+    }
+
+    /// Stops the server process: closing its stdin ends it; SIGKILL (which no mask blocks)
+    /// if it is still there after five seconds.
     func stop() {
-        process.terminate()
+        try? input.fileHandleForWriting.close()
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 

@@ -94,3 +94,21 @@ import TestSupport
         #expect(output.standardOutput == HSSExportVersion.current + "\n")
     }
 }
+
+@Suite struct ValidateAppliesClientRulesTests {
+    @Test func validateRejectsARegionTheClientWouldRefuse() async throws {
+        try await withTemporaryDirectory { directory in
+            try directory.write("""
+                version: 1
+                source:
+                  region: CN-North-4
+                  project_id: p
+                tasks: [a]
+                stages: [{type: jsonl, path: out.jsonl}]
+                """, to: "p.yaml")
+            let output = try await BinaryHarness.run(["validate", directory.file("p.yaml")])
+            #expect(output.status == 2)
+            #expect(output.standardError.contains("p.yaml:3:11: error: region 'CN-North-4' is not a region id; use a Huawei Cloud region id such as cn-north-4"), "\(output.standardError)")
+        }
+    }
+}
