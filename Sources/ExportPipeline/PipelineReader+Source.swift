@@ -76,7 +76,14 @@ extension PipelineReader {
                 secretKey = nil
             }
             let accessKey = secret(accessKeyNode, key: "access_key")
-            let securityToken = entries["security_token"].flatMap { secret($0, key: "security_token") }
+            // An empty security token means "no temporary credentials", so one
+            // file serves both: `security_token: ${HUAWEICLOUD_SDK_SECURITY_TOKEN:-}`.
+            let securityToken = entries["security_token"].flatMap { node -> SecretSource? in
+                if case .scalar(let scalar) = node, case .success("") = Interpolation.expand(scalar.string, environment: loader.environment) {
+                    return nil
+                }
+                return secret(node, key: "security_token")
+            }
             guard let accessKey, let secretKey else { return nil }
             return .accessKey(accessKey: accessKey, secretKey: secretKey, securityToken: securityToken)
         }

@@ -181,31 +181,32 @@ extension HSSClient {
         if error is SocketAddressError {
             return .hostNotFound
         }
-        if error is ChannelError, case .connectTimeout = error as! ChannelError {
+        if let channelError = error as? ChannelError, case .connectTimeout = channelError {
             return .timeout
         }
         guard depth < 4 else { return .other }
-        // NIOConnectionError: per-address connect errors, else the DNS lookup failed.
-        let mirror = Mirror(reflecting: error)
+        // NIOConnectionError: the per-address connect errors say why; with none, the DNS
+        // lookup found no address.
+        var connectionErrorCount = 0
         var sawDNSError = false
-        for child in mirror.children {
-            if child.label == "connectionErrors", let errors = child.value as? [Any] {
-                for attempt in errors {
-                    if let nested = Mirror(reflecting: attempt).children.first(where: { $0.label == "error" })?.value as? any Error {
+        for child in Mirror(reflecting: error).children {
+            if child.label == "connectionErrors", let attempts = child.value as? [Any] {
+                connectionErrorCount += attempts.count
+                for attempt in attempts {
+                    let nested = Mirror(reflecting: attempt).children.first { $0.label == "error" }?.value
+                    if let nested = nested as? any Error {
                         let kind = classify(nested, depth: depth + 1)
                         if kind != .other { return kind }
                     }
                 }
             }
-            if child.label == "dnsAError" || child.label == "dnsAAAAError" {
-                if case Optional<Any>.some(let value) = child.value, value is any Error {
-                    sawDNSError = true
-                } else if child.value is any Error {
-                    sawDNSError = true
-                }
+            // A nil optional boxed in `Any` is not an `Error`; a failed lookup is.
+            if child.label == "dnsAError" || child.label == "dnsAAAAError", child.value is any Error {
+                sawDNSError = true
             }
         }
-        if sawDNSError || String(describing: type(of: error)) == "NIOConnectionError" {
+        let isConnectionError = String(describing: type(of: error)) == "NIOConnectionError"
+        if connectionErrorCount == 0 && (sawDNSError || isConnectionError) {
             return .hostNotFound
         }
         return .other

@@ -1,11 +1,18 @@
 /// The demo pipeline, embedded so `hss-export demo` works from any directory
-/// and from a copied binary. `examples/demo.pipeline.yaml` holds the same text.
-enum DemoPipeline {
-    static let yaml = """
+/// and from a copied binary. `examples/demo.pipeline.yaml` holds the same text
+/// (a test keeps them identical).
+public enum DemoPipeline {
+    /// The pipeline file's text.
+    public static let yaml = #"""
         # The demo pipeline: the simulator's four tasks through all four built-in file stages.
+        # `hss-export demo` embeds this text (Sources/HSSExportCommand/DemoPipeline.swift)
+        # and sets HSS_DEMO_ENDPOINT, HSS_DEMO_TOKEN and HSS_DEMO_OUT itself. The
+        # defaults below keep `hss-export validate` passing when they are unset; to run
+        # it by hand, start `hss-export simulate`, export HSS_DEMO_ENDPOINT=<its URL>,
+        # HSS_DEMO_TOKEN=demo-token and HSS_DEMO_OUT=<an existing directory>.
         version: 1
         source:
-          endpoint: ${HSS_DEMO_ENDPOINT}
+          endpoint: ${HSS_DEMO_ENDPOINT:-http://127.0.0.1:8080}
           region: cn-north-4
           project_id: 0a1b2c3d4e5f60718293a4b5c6d7e8f9
           enterprise_project_id: "0"
@@ -26,14 +33,14 @@ enum DemoPipeline {
             per: 1s
         stages:
           - type: jsonl
-            path: ${HSS_DEMO_OUT}/results.jsonl
+            path: ${HSS_DEMO_OUT:-./hss-export-demo}/results.jsonl
           - type: csv
-            path: ${HSS_DEMO_OUT}/results.csv
+            path: ${HSS_DEMO_OUT:-./hss-export-demo}/results.csv
           - type: prometheus-textfile
-            path: ${HSS_DEMO_OUT}/hss_export.prom
+            path: ${HSS_DEMO_OUT:-./hss-export-demo}/hss_export.prom
             extra_labels:
               job_name: demo
           - type: gzip-manifest
-            path: ${HSS_DEMO_OUT}/manifest.json.gz
-        """
+            path: ${HSS_DEMO_OUT:-./hss-export-demo}/manifest.json.gz
+        """#
 }

@@ -249,3 +249,23 @@ func withTemporaryDirectoryBlocking<T>(_ body: (TemporaryDirectory) throws -> T)
     defer { directory.remove() }
     return try body(directory)
 }
+
+@Suite struct SecurityTokenTests {
+    @Test func anEmptySecurityTokenMeansPermanentKeys() throws {
+        let yaml = """
+            version: 1
+            source:
+              region: r
+              project_id: p
+              auth: {access_key: ak, secret_key: sk, security_token: "${STS_TOKEN:-}"}
+            tasks: [a]
+            stages: [{type: record}]
+            """
+        let loader = PipelineLoader(registry: PipelineLoaderTests.registry, environment: [:], isForRun: true)
+        let pipeline = try loader.load(yaml: yaml, file: "p.yaml", baseDirectory: "/tmp")
+        #expect(pipeline.source.auth == .accessKey(accessKey: .value("ak", variable: nil), secretKey: .value("sk", variable: nil), securityToken: nil))
+        let temporary = try PipelineLoader(registry: PipelineLoaderTests.registry, environment: ["STS_TOKEN": "sts"], isForRun: true)
+            .load(yaml: yaml, file: "p.yaml", baseDirectory: "/tmp")
+        #expect(try Credentials.resolve(temporary.source.auth, environment: [:]) == .accessKey(accessKey: "ak", secretKey: "sk", securityToken: "sts"))
+    }
+}

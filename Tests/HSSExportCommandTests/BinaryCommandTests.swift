@@ -112,3 +112,10 @@ import TestSupport
         }
     }
 }
+
+@Suite struct DemoPipelineTests {
+    @Test func theEmbeddedDemoIsTheExampleFile() throws {
+        let example = try String(contentsOfFile: PackagePaths.root + "/examples/demo.pipeline.yaml", encoding: .utf8)
+        #expect(DemoPipeline.yaml + "\n" == example)
+    }
+}
