@@ -95,9 +95,14 @@ public struct TaskWaiter: Sendable {
             do {
                 let limit = deadline.map { isFinalPoll ? $0 + grace : $0 } ?? clock.now + .seconds(365 * 86_400)
                 guard let granted = try await budget.acquire(before: limit) else {
-                    // No request can go out before the deadline: the task has
-                    // had its time once the deadline passes, not sooner.
-                    if let deadline { try await clock.sleep(until: deadline) }
+                    // No regular poll fits before the deadline (the budget is
+                    // spent, or a busy machine woke us late): wait for the
+                    // deadline and try the final poll, within the grace.
+                    if let deadline, !isFinalPoll {
+                        isFinalPoll = true
+                        try await clock.sleep(until: deadline)
+                        continue
+                    }
                     return tracker.finish(lastPollUnreachable ? .error : .timedOut, clock: clock)
                 }
                 permit = granted
