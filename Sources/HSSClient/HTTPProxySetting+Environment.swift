@@ -9,6 +9,9 @@ extension HTTPProxySetting {
     /// - `NO_PROXY` (or `no_proxy`) is a comma-separated list: `*` matches every host, any
     ///   other entry matches the host itself and every host ending in `.entry` (a leading
     ///   `.` is ignored; an entry `host:port` matches only that port).
+    /// - Loopback (`localhost`, `127.0.0.0/8`, `::1`) is never proxied, as in Go's
+    ///   `ProxyFromEnvironment`: a proxy elsewhere cannot reach this machine's
+    ///   loopback, so proxying it (the simulator, the demo) can only fail.
     /// - Throws: ``HSSConfigurationError`` when the chosen proxy URL is malformed or not
     ///   an `http://` proxy.
     public static func select(for endpoint: ResolvedEndpoint, environment: [String: String]) throws -> HTTPProxySetting? {
@@ -17,7 +20,7 @@ extension HTTPProxySetting {
               let raw = environment[variable]?.trimmingCharacters(in: .whitespaces)
         else { return nil }
         let noProxy = environment["no_proxy"] ?? environment["NO_PROXY"] ?? ""
-        if bypasses(host: endpoint.host, port: endpoint.port, noProxy: noProxy) { return nil }
+        if isLoopback(endpoint.host) || bypasses(host: endpoint.host, port: endpoint.port, noProxy: noProxy) { return nil }
         return try parse(raw, variable: variable)
     }
 
@@ -87,5 +90,13 @@ extension HTTPProxySetting {
         let userinfo = raw[afterScheme..<at]
         guard let colon = userinfo.firstIndex(of: ":") else { return raw }
         return String(raw[..<raw.index(after: colon)]) + "<redacted>" + String(raw[at...])
+    }
+
+    /// Whether `host` names this machine's loopback interface.
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        if bare == "localhost" || bare.hasSuffix(".localhost") || bare == "::1" { return true }
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 }

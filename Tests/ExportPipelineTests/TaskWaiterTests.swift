@@ -4,9 +4,11 @@ import Testing
 import TestSupport
 
 @Suite struct TaskWaiterTests {
+    /// Short delays, and a deadline far enough away that a machine busy with
+    /// other tests (seconds without a free thread) cannot time a task out.
     static let fast = WaitPolicy(
         initialInterval: .milliseconds(10), maxInterval: .milliseconds(40), multiplier: 2, jitter: 0,
-        timeout: .seconds(5), concurrency: 4, rateLimit: .init(requests: 1000, per: .seconds(1))
+        timeout: .seconds(120), concurrency: 4, rateLimit: .init(requests: 1000, per: .seconds(1))
     )
     static let scope = ResultScope(projectID: "p", region: "r", enterpriseProjectID: "0", runID: "run-1")
 
@@ -63,8 +65,9 @@ import TestSupport
         #expect(result.outcome == .timedOut)
         #expect(result.taskStatus == "running")
         #expect(result.waitSeconds >= 0.1)
-        // At least one regular poll and the final one at the deadline.
-        #expect(result.polls >= 2)
+        // At least one regular poll and the final one at the deadline, unless the
+        // machine was so busy that the task woke more than the grace after it.
+        #expect(result.polls >= 2 || result.waitSeconds > 1.1)
     }
 
     @Test func aTaskUnreachableUntilItsDeadlineEndsAsError() async {
@@ -108,11 +111,12 @@ import TestSupport
         await waiter.wait(for: ["a", "b", "c", "d"].map { TaskSpec(id: $0) }) { _ in }
         let times = source.requestTimes
         #expect(times.count == 12)
-        // At most 4 requests in any 400 ms window: request k+4 comes at least 400 ms after
-        // request k (less 50 ms of slack for when the scheduler wakes a sleeping task).
+        // At most 4 requests in any 400 ms window as the source sees them: request k+4
+        // arrives at least 400 ms after request k. Exact, because the budget anchors
+        // each window on the answer to the earlier request, whatever the scheduling.
         for index in 0..<(times.count - 4) {
             let gap = times[index + 4] - times[index]
-            #expect(gap >= .milliseconds(350), "requests \(index) and \(index + 4) only \(gap) apart")
+            #expect(gap >= .milliseconds(400), "requests \(index) and \(index + 4) only \(gap) apart")
         }
     }
 

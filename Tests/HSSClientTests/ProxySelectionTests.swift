@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct ProxySelectionTests {
     let https = ResolvedEndpoint(scheme: "https", host: "hss.cn-north-4.myhuaweicloud.com", port: 443, authority: "hss.cn-north-4.myhuaweicloud.com")
-    let http = ResolvedEndpoint(scheme: "http", host: "127.0.0.1", port: 8080, authority: "127.0.0.1:8080")
+    let http = ResolvedEndpoint(scheme: "http", host: "hss.internal", port: 8080, authority: "hss.internal:8080")
 
     @Test func httpsEndpointUsesHTTPSProxy() throws {
         let proxy = try HTTPProxySetting.select(for: https, environment: ["HTTPS_PROXY": "http://proxy.corp:3128", "HTTP_PROXY": "http://other:1"])
@@ -72,5 +72,16 @@ import Testing
         }
         #expect(!error.description.contains("hunter2"))
         #expect(error.description == "HTTPS_PROXY 'socks5://bob:<redacted>@proxy:1080' uses the scheme 'socks5', which is not supported; use an http:// proxy (HTTPS traffic still goes through it encrypted, via CONNECT)")
+    }
+
+    @Test(arguments: ["127.0.0.1", "127.8.9.10", "localhost", "::1", "[::1]"])
+    func loopbackIsNeverProxied(host: String) throws {
+        let loopback = ResolvedEndpoint(scheme: "http", host: host, port: 8080, authority: "\(host):8080")
+        #expect(try HTTPProxySetting.select(for: loopback, environment: ["HTTP_PROXY": "http://proxy.corp:3128"]) == nil)
+    }
+
+    @Test func aHostThatOnlyLooksLikeLoopbackIsProxied() throws {
+        let lookalike = ResolvedEndpoint(scheme: "https", host: "127.0.0.1.example.com", port: 443, authority: "127.0.0.1.example.com")
+        #expect(try HTTPProxySetting.select(for: lookalike, environment: ["HTTPS_PROXY": "http://proxy.corp:3128"])?.host == "proxy.corp")
     }
 }

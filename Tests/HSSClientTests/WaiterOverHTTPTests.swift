@@ -43,7 +43,7 @@ import TestSupport
         }
     }
 
-    static func policy(timeout: Duration = .seconds(20), rate: WaitPolicy.RateLimit = .init(requests: 1000, per: .seconds(1))) -> WaitPolicy {
+    static func policy(timeout: Duration = .seconds(120), rate: WaitPolicy.RateLimit = .init(requests: 1000, per: .seconds(1))) -> WaitPolicy {
         WaitPolicy(initialInterval: .milliseconds(20), maxInterval: .milliseconds(80), multiplier: 2, jitter: 0.2, timeout: timeout, concurrency: 4, rateLimit: rate)
     }
 

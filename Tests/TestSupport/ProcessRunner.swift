@@ -52,7 +52,8 @@ public enum ProcessRunner {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         if process.isRunning {
-            process.terminate()
+            // SIGKILL: a child may have inherited a mask that blocks SIGTERM.
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             throw ProcessTimeoutError(command: ([executable] + arguments).joined(separator: " "), timeout: timeout)
         }
