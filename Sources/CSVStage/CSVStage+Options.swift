@@ -23,8 +23,7 @@ extension CSVStage {
             "line_ending", .choice(LineEnding.allCases.map(\.rawValue)), default: .string(LineEnding.crlf.rawValue),
             help: "crlf ends lines with CR LF as RFC 4180 says; lf ends them with LF alone."
         ),
-        StageOption(
-            "mode", .choice(OutputMode.allCases.map(\.rawValue)), default: .string(OutputMode.overwrite.rawValue),
+        OutputMode.option(
             help: "overwrite replaces the file atomically at the end of the run; append adds this run's rows to its end, after checking its header."
         ),
         StageOption(

@@ -24,8 +24,6 @@ import NIOSSL
 /// response) and ``HSSResponseError`` (an unusable response); each says whether retrying
 /// helps. No token, secret key or signature ever appears in an error or a log line.
 public final class HSSClient: TaskStatusSource, Sendable {
-    /// The client version, in the default `User-Agent`.
-    public static let version = "0.1.0"
 
     /// The largest task response accepted; a Task object is a few hundred bytes.
     static let maximumTaskResponseBytes = 1 << 20

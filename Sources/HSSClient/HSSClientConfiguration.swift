@@ -1,3 +1,4 @@
+import ExportPipeline
 import Foundation
 
 /// Everything ``HSSClient`` needs to reach the HSS API of one project.
@@ -13,7 +14,7 @@ import Foundation
 /// `description` never shows the credentials' secrets.
 public struct HSSClientConfiguration: Sendable, CustomStringConvertible, CustomReflectable {
     /// The `User-Agent` sent when none is configured: `hss-export/<version>`.
-    public static let defaultUserAgent = "hss-export/\(HSSClient.version)"
+    public static let defaultUserAgent = "hss-export/\(HSSExportVersion.current)"
 
     /// Where the API lives.
     public var endpoint: HSSEndpoint

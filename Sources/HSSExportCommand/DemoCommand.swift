@@ -17,36 +17,30 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
-        let console = Console()
-        let redactor = SecretRedactor()
-        let logger = logging.makeLogger(console: console, redactor: redactor)
+        let session = CommandSession(logging: logging)
         let outDirectory = FilePath.resolve(out, against: FileManager.default.currentDirectoryPath)
         do {
             try FileManager.default.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
         } catch {
-            Console.writeStandardError("hss-export: cannot create \(outDirectory): \(error)\n")
-            throw ExitCode(RunExitCode.usage)
+            throw session.failure("cannot create \(outDirectory): \(error)", exitCode: .usage)
         }
         let scenario = SimulatorScenario.default
         let report = try await HSSSimulator.withRunning(HSSSimulatorConfiguration(scenario: scenario)) { url, _ in
-            logger.info("simulator listening", metadata: ["url": "\(url.absoluteString)"])
+            session.logger.info("simulator listening", metadata: ["url": "\(url.absoluteString)"])
             // The demo's variables live only in this dictionary, never in the process environment.
-            var environment = ProcessInfo.processInfo.environment
+            var environment = session.environment
             environment["HSS_DEMO_ENDPOINT"] = url.absoluteString
             environment["HSS_DEMO_TOKEN"] = scenario.tokens.first ?? ""
             environment["HSS_DEMO_OUT"] = outDirectory
             let loader = PipelineLoader.forHSS(environment: environment, isForRun: true)
             let pipeline = try loader.load(yaml: DemoPipeline.yaml, file: "<demo>", baseDirectory: outDirectory)
-            let execution = PipelineExecution(pipeline: pipeline, environment: environment, logger: logger, console: console, redactor: redactor)
-            return try await execution.run()
+            return try await session.execute(pipeline, environment: environment)
         }
-        Console.printLine(redactor.redact(report.summaryText))
+        Console.printLine(session.redactor.redact(report.summaryText))
         let expected: RunExitCode = .taskFailed
-        if report.exitCode == expected {
-            Console.printLine("demo finished as scripted (one task fails on purpose); outputs are in \(outDirectory)")
-        } else {
-            Console.writeStandardError("hss-export: the demo did not go as scripted (exit \(report.exitCode.rawValue), expected \(expected.rawValue))\n")
-            throw ExitCode(report.exitCode)
+        guard report.exitCode == expected else {
+            throw session.failure("the demo did not go as scripted (exit \(report.exitCode.rawValue), expected \(expected.rawValue))", exitCode: report.exitCode)
         }
+        Console.printLine("demo finished as scripted (one task fails on purpose); outputs are in \(outDirectory)")
     }
 }

@@ -16,8 +16,7 @@ extension HSSClientConfiguration {
         self.init(
             endpoint: endpoint, projectID: source.projectID, credentials: clientCredentials,
             enterpriseProjectID: source.enterpriseProjectID, region: source.region, caFile: source.caFile,
-            insecure: source.insecure, requestTimeout: source.requestTimeout,
-            userAgent: "hss-export/\(HSSExportVersion.current)", environment: environment
+            insecure: source.insecure, requestTimeout: source.requestTimeout, environment: environment
         )
     }
 }

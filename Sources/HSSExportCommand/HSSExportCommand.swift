@@ -56,12 +56,6 @@ public struct HSSExportCommand: AsyncParsableCommand {
     }
 }
 
-/// The version of hss-export.
-public enum HSSExportVersion {
-    /// Semantic version of this build.
-    public static let current = "0.1.0"
-}
-
 /// Values the command line is run with, set by ``HSSExportCommand/main(registry:)``.
 enum CommandEnvironment {
     @TaskLocal static var registry: StageRegistry = .builtIn

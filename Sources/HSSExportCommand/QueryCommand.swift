@@ -18,21 +18,18 @@ struct QueryCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
-        let console = Console()
-        let redactor = SecretRedactor()
-        let logger = logging.makeLogger(console: console, redactor: redactor)
-        let environment = ProcessInfo.processInfo.environment
+        let session = CommandSession(logging: logging)
         let client: HSSClient
         do {
-            let spec = try source.sourceSpec(environment: environment)
-            let credentials = try Credentials.resolve(spec.auth, environment: environment)
-            redactor.add(credentials.secrets)
-            client = try HSSClient(configuration: HSSClientConfiguration(source: spec, credentials: credentials, environment: environment), logger: logger)
+            let spec = try source.sourceSpec(environment: session.environment)
+            let credentials = try Credentials.resolve(spec.auth, environment: session.environment)
+            session.redactor.add(credentials.secrets)
+            let configuration = HSSClientConfiguration(source: spec, credentials: credentials, environment: session.environment)
+            client = try HSSClient(configuration: configuration, logger: session.logger)
         } catch let error as ValidationError {
             throw error
         } catch {
-            Console.writeStandardError("hss-export: " + redactor.redact("\(error)") + "\n")
-            throw ExitCode(RunExitCode.usage)
+            throw session.failure(error, exitCode: .usage)
         }
         do {
             let status = try await client.queryExportTask(taskID)
@@ -40,8 +37,7 @@ struct QueryCommand: AsyncParsableCommand {
             Console.printLine(status.jsonValue.serialized)
         } catch {
             try? await client.shutdown()
-            Console.writeStandardError("hss-export: " + redactor.redact("\(error)") + "\n")
-            throw ExitCode(RunExitCode.apiError)
+            throw session.failure(error, exitCode: .apiError)
         }
     }
 }

@@ -16,27 +16,16 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
-        let console = Console()
-        let redactor = SecretRedactor()
-        let logger = logging.makeLogger(console: console, redactor: redactor)
-        let environment = ProcessInfo.processInfo.environment
-        let loader = PipelineLoader.forHSS(environment: environment, isForRun: true)
+        let session = CommandSession(logging: logging)
         let pipeline: Pipeline
         do {
-            pipeline = try loader.load(contentsOf: file)
+            pipeline = try PipelineLoader.forHSS(environment: session.environment, isForRun: true).load(contentsOf: file)
         } catch {
-            Console.writeStandardError(redactor.redact(error.description) + "\n")
-            throw ExitCode(RunExitCode.usage)
+            Console.writeStandardError(session.redactor.redact("\(error)") + "\n")
+            throw ArgumentParser.ExitCode(RunExitCode.usage)
         }
-        let execution = PipelineExecution(pipeline: pipeline, environment: environment, logger: logger, console: console, redactor: redactor)
-        let report: RunReport
-        do {
-            report = try await execution.run()
-        } catch {
-            Console.writeStandardError("hss-export: " + redactor.redact("\(error)") + "\n")
-            throw ExitCode(RunExitCode.usage)
-        }
-        Console.printLine(redactor.redact(report.summaryText))
-        throw ExitCode(report.exitCode)
+        let report = try await session.execute(pipeline)
+        Console.printLine(session.redactor.redact(report.summaryText))
+        throw ArgumentParser.ExitCode(report.exitCode)
     }
 }

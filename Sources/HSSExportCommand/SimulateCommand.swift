@@ -35,8 +35,7 @@ struct SimulateCommand: AsyncParsableCommand {
             Console.printLine(SimulatorScenario.defaultYAML.trimmingTrailingNewlines)
             return
         }
-        let console = Console()
-        let logger = logging.makeLogger(label: "hss-simulator", console: console, redactor: SecretRedactor())
+        let logger = CommandSession(logging: logging, label: "hss-simulator").logger
         let loaded: SimulatorScenario
         do {
             loaded = try scenario.map { try SimulatorScenario(contentsOf: URL(fileURLWithPath: $0)) } ?? .default

@@ -23,25 +23,15 @@ struct WaitCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let console = Console()
-        let redactor = SecretRedactor()
-        let logger = logging.makeLogger(console: console, redactor: redactor)
-        let environment = ProcessInfo.processInfo.environment
+        let session = CommandSession(logging: logging)
         let pipeline = Pipeline(
-            file: "<command line>", sha256: "", source: try source.sourceSpec(environment: environment),
+            file: "<command line>", sha256: "", source: try source.sourceSpec(environment: session.environment),
             tasks: taskIDs.map { TaskSpec(id: $0) }, wait: try waiting.policy(),
             stages: [ConfiguredStage(typeName: StandardOutputStage.typeName, index: 0, stage: StandardOutputStage())]
         )
-        let execution = PipelineExecution(pipeline: pipeline, environment: environment, logger: logger, console: console, redactor: redactor)
-        let report: RunReport
-        do {
-            report = try await execution.run()
-        } catch {
-            Console.writeStandardError("hss-export: " + redactor.redact("\(error)") + "\n")
-            throw ExitCode(RunExitCode.usage)
-        }
-        Console.writeStandardError(redactor.redact(report.summaryText) + "\n")
-        throw ExitCode(report.exitCode)
+        let report = try await session.execute(pipeline)
+        Console.writeStandardError(session.redactor.redact(report.summaryText) + "\n")
+        throw ArgumentParser.ExitCode(report.exitCode)
     }
 }
 

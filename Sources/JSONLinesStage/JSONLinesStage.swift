@@ -27,8 +27,7 @@ public actor JSONLinesStage: ExportStage {
             "path", .outputPath, required: true,
             help: "The JSON Lines file to write; a relative path is resolved against the pipeline file's directory."
         ),
-        StageOption(
-            "mode", .choice(OutputMode.allCases.map(\.rawValue)), default: .string(OutputMode.overwrite.rawValue),
+        OutputMode.option(
             help: "overwrite replaces the file atomically at the end of the run; append adds this run's lines to its end."
         ),
     ]

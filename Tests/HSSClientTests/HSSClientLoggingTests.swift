@@ -1,3 +1,4 @@
+import ExportPipeline
 import HSSClient
 import HSSSigning
 import Logging
@@ -65,6 +66,6 @@ import Testing
         dump(configuration, to: &dumpedConfiguration)
         #expect(!dumpedConfiguration.contains("sk-secret-456"))
         #expect(!dumpedConfiguration.contains("env-secret"))
-        #expect(configuration.description == "HSSClientConfiguration(endpoint: region cn-north-4, projectID: p, credentials: accessKey(AccessKeyCredentials(accessKey: AK1, secretKey: <redacted>, securityToken: <redacted>)), region: cn-north-4, requestTimeout: 30.0 seconds, connectTimeout: 10.0 seconds, userAgent: hss-export/\(HSSClient.version))")
+        #expect(configuration.description == "HSSClientConfiguration(endpoint: region cn-north-4, projectID: p, credentials: accessKey(AccessKeyCredentials(accessKey: AK1, secretKey: <redacted>, securityToken: <redacted>)), region: cn-north-4, requestTimeout: 30.0 seconds, connectTimeout: 10.0 seconds, userAgent: hss-export/\(HSSExportVersion.current))")
     }
 }

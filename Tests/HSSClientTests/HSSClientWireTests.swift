@@ -34,7 +34,7 @@ import Testing
         #expect(value("Content-Type", in: headers) == ["application/json"])
         #expect(value("X-Project-Id", in: headers) == [Self.projectID])
         #expect(value("region", in: headers) == ["cn-north-4"])
-        #expect(value("User-Agent", in: headers) == ["hss-export/\(HSSClient.version)"])
+        #expect(value("User-Agent", in: headers) == ["hss-export/\(HSSExportVersion.current)"])
         #expect(value("X-Auth-Token", in: headers) == [SimulatorFixture.token])
         #expect(value("Host", in: headers) == [authority])
         #expect(value("Authorization", in: headers).isEmpty)
