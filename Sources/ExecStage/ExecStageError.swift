@@ -56,6 +56,7 @@ public struct ExecStageError: Error, CustomStringConvertible, Sendable {
         self.init(command: command, reason: reason, standardError: outcome.standardError.text)
     }
 
+    /// The command, why it failed, and the tail of its stderr.
     public var description: String {
         let subject = "command '\(command)'"
         let stderr = standardError.isEmpty ? "" : ": " + standardError

@@ -10,6 +10,7 @@ public enum Credentials: Sendable, Equatable, CustomStringConvertible {
     /// An access key pair (with a security token for temporary credentials).
     case accessKey(accessKey: String, secretKey: String, securityToken: String?)
 
+    /// What kind of credential this is, never the secret itself.
     public var description: String {
         switch self {
         case .token: return "token (redacted)"
@@ -91,5 +92,6 @@ public struct CredentialsError: Error, CustomStringConvertible, Sendable {
         self.fix = fix
     }
 
+    /// `credentials: message; fix`.
     public var description: String { "credentials: \(message); \(fix)" }
 }

@@ -4,14 +4,22 @@
 /// and `JSONEncoder` don't; this small model gives that guarantee and is also
 /// the way custom stages get a record as JSON.
 public enum JSONValue: Sendable, Equatable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// An integer, written without a fraction.
     case integer(Int)
+    /// A number; NaN and infinities are written as `null`.
     case number(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object whose keys keep their order.
     case object([(key: String, value: JSONValue)])
 
+    /// Equal values with object keys in the same order.
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true

@@ -28,6 +28,7 @@ public struct OutputFileError: Error, CustomStringConvertible, Sendable {
         }
     }
 
+    /// `path: message (fix: …)`.
     public var description: String {
         "\(path): \(message)" + (fix.map { " (fix: \($0))" } ?? "")
     }

@@ -37,6 +37,7 @@ public struct PipelineLoadError: Error, CustomStringConvertible, Sendable {
         self.diagnostics = diagnostics
     }
 
+    /// All diagnostics, one per line.
     public var description: String {
         diagnostics.map(\.description).joined(separator: "\n")
     }

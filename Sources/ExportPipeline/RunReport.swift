@@ -18,6 +18,7 @@ public struct RunReport: Sendable {
         /// What went wrong.
         public var message: String
 
+        /// `stage N (type) failed: message`.
         public var description: String { "stage \(index + 1) (\(typeName)) failed: \(message)" }
     }
 
@@ -54,6 +55,7 @@ public enum RunExitCode: Int32, Sendable, Comparable, CaseIterable {
     /// Interrupted by SIGINT or SIGTERM.
     case interrupted = 130
 
+    /// Orders codes by precedence, not by value.
     public static func < (lhs: RunExitCode, rhs: RunExitCode) -> Bool {
         lhs.precedence < rhs.precedence
     }

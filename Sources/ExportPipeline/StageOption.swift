@@ -60,11 +60,17 @@ public struct StageOption: Sendable {
 
 /// A typed option value, after interpolation and type checking.
 public enum StageOptionValue: Sendable, Equatable, CustomStringConvertible {
+    /// A string, choice or path.
     case string(String)
+    /// A boolean.
     case bool(Bool)
+    /// An integer.
     case integer(Int)
+    /// A duration.
     case duration(Duration)
+    /// A list of strings.
     case stringList([String])
+    /// A string map, in file order.
     case stringMap([KeyValue])
 
     /// One entry of a string map, in file order.

@@ -89,6 +89,7 @@ public struct StageOptionError: Error, CustomStringConvertible, Sendable {
         self.fix = fix
     }
 
+    /// `option 'name': message; fix`.
     public var description: String {
         let subject = option.map { "option '\($0)': " } ?? ""
         return subject + message + (fix.map { "; \($0)" } ?? "")

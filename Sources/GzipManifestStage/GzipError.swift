@@ -30,6 +30,7 @@ public struct GzipError: Error, CustomStringConvertible, Sendable {
         self.init(operation: operation, code: code, message: message, fix: GzipError.fix(for: code))
     }
 
+    /// The zlib call, its result code and message, and a fix.
     public var description: String {
         let codeText = code.map { " returned \(GzipError.name(of: $0)) (\($0))" } ?? ""
         return "gzip: \(operation)\(codeText): \(message)" + (fix.map { " (fix: \($0))" } ?? "")

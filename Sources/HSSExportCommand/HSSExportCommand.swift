@@ -14,6 +14,7 @@ import ExportPipeline
 /// }
 /// ```
 public struct HSSExportCommand: AsyncParsableCommand {
+    /// The command name, help text, version and subcommands.
     public static let configuration = CommandConfiguration(
         commandName: "hss-export",
         abstract: "Wait for Huawei Cloud HSS export tasks and write their results through output stages.",
@@ -30,6 +31,7 @@ public struct HSSExportCommand: AsyncParsableCommand {
         ]
     )
 
+    /// Creates the root command (ArgumentParser does this when parsing).
     public init() {}
 
     /// Runs the command line with `registry` as the stage types pipeline files may use.
