@@ -114,3 +114,24 @@ import TestSupport
         }
     }
 }
+
+@Suite struct BinaryAgainstSimulateProcessTests {
+    @Test func runAgainstASimulateProcessWritesTheExpectedJSONLines() async throws {
+        try await withTemporaryDirectory { directory in
+            try directory.write(BinaryHarness.scenarioYAML, to: "scenario.yaml")
+            let simulator = try RunningProcess(PackagePaths.binary, ["simulate", "--scenario", directory.file("scenario.yaml"), "--port", "0"])
+            defer { simulator.terminate() }
+            let url = try #require(URL(string: try await simulator.firstLine()))
+            try directory.write(BinaryHarness.pipeline(url: url, tasks: ["ok-2", "ok-1"], output: "results.jsonl"), to: "p.yaml")
+            let output = try await BinaryHarness.run(["run", directory.file("p.yaml")])
+            #expect(output.status == 0, "\(output.standardError)")
+            let records = try BinaryHarness.jsonLines(try directory.read("results.jsonl"))
+            #expect(records.map { $0["task_id"] as? String } == ["ok-2", "ok-1"])
+            #expect(records.map { $0["outcome"] as? String } == ["succeeded", "succeeded"])
+            #expect(records.map { $0["polls"] as? Int } == [1, 3])
+            #expect(records.map { $0["file_name"] as? String } == ["ok-2.zip", "ok-1.zip"])
+            simulator.send(SIGINT)
+            #expect(try await simulator.waitForExit() == 0)
+        }
+    }
+}
