@@ -15,16 +15,19 @@ struct BenchmarkOptions: Sendable, Equatable {
     var gzipMiB = 64
     /// Print one JSON object instead of the table.
     var json = false
+    /// Leave the temp directory and its outputs behind for inspection.
+    var keepOutputs = false
     /// Print the usage and exit.
     var help = false
 
     static let usage = """
-        USAGE: StageBenchmarks [--records N] [--repeat N] [--gzip-mib N] [--json]
+        USAGE: StageBenchmarks [--records N] [--repeat N] [--gzip-mib N] [--json] [--keep]
 
           --records N    records written through each stage (default 100000)
           --repeat N     runs of each measurement; the median is printed (default 3)
           --gzip-mib N   MiB of JSON Lines for GzipWriter vs gzip -6 (default 64; 0 skips it)
           --json         print one JSON object instead of the table
+          --keep         keep the temp directory with every output, to inspect them
           -h, --help     show this help
         """
 
@@ -50,6 +53,7 @@ struct BenchmarkOptions: Sendable, Equatable {
             case "--repeat": repeats = try integer(minimum: 1)
             case "--gzip-mib": gzipMiB = try integer(minimum: 0)
             case "--json" where inlineValue == nil: json = true
+            case "--keep" where inlineValue == nil: keepOutputs = true
             case "-h", "--help": help = true
             default: throw UsageError(message: "error: unknown argument '\(argument)'")
             }

@@ -9,7 +9,13 @@ struct BenchmarkSuite {
     func run() async throws -> BenchmarkReport {
         let directory = FileManager.default.temporaryDirectory.path + "/hss-export-bench-" + UUID().uuidString.prefix(8).lowercased()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        defer {
+            if options.keepOutputs {
+                Self.progress("outputs kept in \(directory)")
+            } else {
+                try? FileManager.default.removeItem(atPath: directory)
+            }
+        }
         Self.progress("working in \(directory)")
 
         // Built once, before any timing, so generating them is never measured

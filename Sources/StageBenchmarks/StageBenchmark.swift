@@ -30,6 +30,8 @@ struct StageBenchmark: Sendable {
                 runID: summary.runID, startedAt: summary.startedAt, pipelineFile: directory + "/benchmark.pipeline.yaml",
                 pipelineSHA256: String(repeating: "0", count: 64), toolVersion: "benchmark", logger: .init(label: "stage-benchmarks")
             )
+            // Building the stage is left out of the time: the loader does it
+            // before the first request, so it never delays a run's output.
             let rssBefore = MemoryProbe.begin()
             let (_, elapsed) = try await Stopwatch.measure {
                 for record in records {

@@ -17,6 +17,14 @@ import TestSupport
         #expect(decoded == [text])
     }
 
+    @Test(arguments: ["\"\u{301}", "e\u{301}\n", "\u{1F600}\\", "\u{2028}x\u{2029}", "\u{E2}\u{80}", "plain ascii", ""])
+    func escapingKeepsEveryScalarIntact(text: String) throws {
+        let serialized = JSONValue.string(text).serialized
+        let decoded = try JSONSerialization.jsonObject(with: Data("[\(serialized)]".utf8)) as? [String]
+        #expect(decoded == [text])
+        #expect(serialized.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0 != "\u{2028}" && $0 != "\u{2029}" })
+    }
+
     @Test func numbersAreValidJSON() {
         #expect(JSONValue.number(2).serialized == "2")
         #expect(JSONValue.number(2.5).serialized == "2.5")
