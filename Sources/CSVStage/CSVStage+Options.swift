@@ -53,7 +53,7 @@ extension CSVStage {
         for column in columns {
             guard let index = ExportResult.fieldNames.firstIndex(of: column) else {
                 let valid = "valid columns: " + ExportResult.fieldNames.joined(separator: ", ")
-                let hint = ColumnSuggestion.closest(to: column, in: ExportResult.fieldNames).map { "did you mean '\($0)'? " } ?? ""
+                let hint = Suggestion.closest(to: column, in: ExportResult.fieldNames).map { "did you mean '\($0)'? " } ?? ""
                 throw StageOptionError(option: "columns", message: "unknown column '\(column)'", fix: hint + valid)
             }
             guard !indices.contains(index) else {

@@ -1,7 +1,8 @@
-/// "Did you mean" hints for misspelt keys and values.
-enum Suggestion {
+/// "Did you mean" hints for misspelt keys and values, for the loader and for
+/// stages that check names of their own (the CSV stage's columns, say).
+public enum Suggestion {
     /// The candidate closest to `word`, if it is close enough to be a typo.
-    static func closest(to word: String, in candidates: [String]) -> String? {
+    public static func closest(to word: String, in candidates: [String]) -> String? {
         let lowered = word.lowercased()
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
@@ -14,7 +15,7 @@ enum Suggestion {
     }
 
     /// "did you mean 'x'?" or a list of the valid choices.
-    static func fix(for word: String, in candidates: [String]) -> String {
+    public static func fix(for word: String, in candidates: [String]) -> String {
         if let match = closest(to: word, in: candidates) { return "did you mean '\(match)'?" }
         return "valid keys are " + candidates.map { "'\($0)'" }.joined(separator: ", ")
     }
