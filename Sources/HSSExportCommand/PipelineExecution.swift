@@ -14,16 +14,16 @@ struct PipelineExecution {
 
     /// Runs the pipeline against HSS; throws only for problems found before
     /// the first request (credentials, client setup), which are exit code 2.
-    func run(handleSignals: Bool = true) async throws -> RunReport {
+    func run() async throws -> RunReport {
         let credentials = try Credentials.resolve(pipeline.source.auth, environment: environment)
         redactor.add(credentials.secrets)
         let configuration = HSSClientConfiguration(source: pipeline.source, credentials: credentials, environment: environment)
         let client = try HSSClient(configuration: configuration, logger: logger)
         let interruption = RunInterruption()
-        let trap = handleSignals ? SignalTrap { [logger] in
+        let trap = SignalTrap { [logger] in
             logger.warning("interrupted: stopping the wait and committing what is known (signal again to abort at once)")
             interruption.trigger()
-        } : nil
+        }
         let progress = ProgressReporter(console: console, taskCount: pipeline.tasks.count)
         let runner = PipelineRunner(
             pipeline: pipeline, source: client, logger: logger, toolVersion: HSSExportVersion.current,
@@ -32,7 +32,7 @@ struct PipelineExecution {
         logger.info("run started", metadata: ["run_id": "\(runner.runID)", "tasks": "\(pipeline.tasks.count)", "endpoint": "\(client.endpoint)"])
         let report = await runner.run()
         progress.finish()
-        trap?.cancel()
+        trap.cancel()
         do {
             try await client.shutdown()
         } catch {
