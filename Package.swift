@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "hss-export", targets: ["hss-export"]),
         .plugin(name: "ValidatePipelines", targets: ["ValidatePipelines"]),
         .library(name: "ExportPipeline", targets: ["ExportPipeline"]),
+        .library(name: "HSSSigning", targets: ["HSSSigning"]),
         .library(name: "HSSClient", targets: ["HSSClient"]),
         .library(name: "HSSSimulator", targets: ["HSSSimulator"]),
         .library(name: "JSONLinesStage", targets: ["JSONLinesStage"]),
