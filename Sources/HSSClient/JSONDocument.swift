@@ -1,3 +1,4 @@
+import ExportPipeline
 /// A parsed JSON value that keeps object members in document order.
 ///
 /// The SDK's error handler walks nested objects in the order Python's `json.loads`
@@ -51,29 +52,11 @@ enum JSONDocument: Equatable {
         case .null: return "null"
         case .bool(let value): return value ? "true" : "false"
         case .number(let text): return text
-        case .string(let value): return JSONDocument.quoted(value)
+        case .string(let value): return JSONValue.string(value).serialized
         case .array(let items): return "[" + items.map(\.compactJSON).joined(separator: ",") + "]"
         case .object(let members):
-            return "{" + members.map { JSONDocument.quoted($0.key) + ":" + $0.value.compactJSON }.joined(separator: ",") + "}"
+            return "{" + members.map { JSONValue.string($0.key).serialized + ":" + $0.value.compactJSON }.joined(separator: ",") + "}"
         }
-    }
-
-    private static func quoted(_ value: String) -> String {
-        var output = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        return output + "\""
     }
 }
 

@@ -1,5 +1,5 @@
 /// Lower-case hex encoding and constant-time comparison.
-enum Hex {
+public enum Hex {
     private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Lower-case hex of `bytes`, as Python's `hexdigest()`.
@@ -14,7 +14,7 @@ enum Hex {
 
     /// Compares two strings in time that depends only on their lengths, so a timing
     /// attacker cannot learn how many leading characters of a signature were right.
-    static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
+    public static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
         let left = Array(lhs.utf8)
         let right = Array(rhs.utf8)
         guard left.count == right.count else { return false }

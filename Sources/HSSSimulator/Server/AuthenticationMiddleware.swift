@@ -30,7 +30,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var request = request
         var context = context
         if let token = request.headers[Self.authTokenHeader] {
-            guard let index = tokens.firstIndex(where: { Self.constantTimeEquals($0, token) }) else {
+            guard let index = tokens.firstIndex(where: { Hex.constantTimeEquals($0, token) }) else {
                 throw HSSAPIError.unauthorized("the X-Auth-Token is not valid for this project; get a new token from IAM (the simulator accepts the scenario's 'tokens')")
             }
             context.user = "token#\(index + 1)"
@@ -56,17 +56,5 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         context.logger[metadataKey: "user"] = .string(context.user ?? "")
         return try await next(request, context)
-    }
-
-    /// Token comparison whose time does not depend on where the strings differ.
-    private static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
-        let left = Array(lhs.utf8)
-        let right = Array(rhs.utf8)
-        guard left.count == right.count else { return false }
-        var difference: UInt8 = 0
-        for index in left.indices {
-            difference |= left[index] ^ right[index]
-        }
-        return difference == 0
     }
 }
