@@ -77,10 +77,7 @@ public actor ExecStage: ExportStage {
     /// Keeps the record's line for the command.
     public func receive(_ result: ExportResult, context: RunContext) async throws {
         precondition(!isFinished, "receive after finish")
-        var line = ""
-        result.jsonValue.write(to: &line)
-        line += "\n"
-        pending.append(contentsOf: line.utf8)
+        pending.append(contentsOf: result.jsonLine.utf8)
     }
 
     /// Runs the command with every line and the summary on its standard input,

@@ -35,6 +35,15 @@ extension ExportResult {
     /// The record as a JSON object with the fields in documented order.
     public var jsonValue: JSONValue { .object(fields) }
 
+    /// The record as one JSON Lines line, newline included: what the `jsonl`
+    /// stage writes and the `exec` stage's command reads.
+    public var jsonLine: String {
+        var line = ""
+        jsonValue.write(to: &line)
+        line += "\n"
+        return line
+    }
+
     /// The value of one field by its output name, or `nil` for an unknown name.
     public func value(forField name: String) -> JSONValue? {
         fields.first { $0.key == name }?.value

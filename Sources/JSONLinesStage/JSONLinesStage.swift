@@ -57,10 +57,7 @@ public actor JSONLinesStage: ExportStage {
     /// Adds the record's line to the output.
     public func receive(_ result: ExportResult, context: RunContext) async throws {
         precondition(!isFinished, "receive after finish")
-        var line = ""
-        result.jsonValue.write(to: &line)
-        line += "\n"
-        pending.append(contentsOf: line.utf8)
+        pending.append(contentsOf: result.jsonLine.utf8)
         if mode == .overwrite {
             if writer == nil { writer = try AtomicFileWriter(destination: path) }
             if pending.count >= Self.flushThreshold { try flush() }
