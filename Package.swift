@@ -1,9 +1,7 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
-]
+// MARK: - Products
 
 let package = Package(
     name: "hss-export",
@@ -11,101 +9,139 @@ let package = Package(
     products: [
         .executable(name: "hss-export", targets: ["hss-export"]),
         .plugin(name: "ValidatePipelines", targets: ["ValidatePipelines"]),
+        // What a stage author needs, and nothing more.
+        .library(name: "ExportStageKit", targets: ["ExportStageKit"]),
+        .library(name: "ExportStageTesting", targets: ["ExportStageTesting"]),
+        // The pipeline: loading, waiting, running.
         .library(name: "ExportPipeline", targets: ["ExportPipeline"]),
         .library(name: "HSSSigning", targets: ["HSSSigning"]),
         .library(name: "HSSClient", targets: ["HSSClient"]),
         .library(name: "HSSSimulator", targets: ["HSSSimulator"]),
+        // The built-in stages, one product each, so a custom binary takes only what it needs.
         .library(name: "JSONLinesStage", targets: ["JSONLinesStage"]),
         .library(name: "CSVStage", targets: ["CSVStage"]),
         .library(name: "PrometheusTextfileStage", targets: ["PrometheusTextfileStage"]),
         .library(name: "GzipManifestStage", targets: ["GzipManifestStage"]),
         .library(name: "ExecStage", targets: ["ExecStage"]),
+        // The command line as a library, for binaries with their own stages.
         .library(name: "HSSExportCommand", targets: ["HSSExportCommand"]),
     ],
     dependencies: [
+        // The command line's parsing, help and completions.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Logging everywhere; InMemoryLogging for the tests that read log lines.
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // SHA-256 for digests and HMAC-SHA256 for AK/SK signing.
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        // Pipeline files and simulator scenarios, with line and column of every node.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The HSS client's HTTP: one connection pool per run, proxies, timeouts.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // The simulator's HTTP server.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Request and response types the simulator's middleware names directly.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // The simulator runs as a service with graceful shutdown.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Byte buffers and the connection errors the client classifies.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        // TLS settings and TLS errors of the client.
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // The exec stage's child process: process groups, teardown, closed descriptors.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
+        // MARK: - Stage kit: the record, the stage API, output files, encoding
+
         .target(
-            name: "ExportPipeline",
+            name: "ExportStageKit",
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Yams", package: "Yams"),
-            ],
-            swiftSettings: swiftSettings
+            ]
         ),
+        .target(
+            name: "ExportStageTesting",
+            dependencies: [
+                "ExportStageKit",
+                "ExportPipeline",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: - Core: pipeline files, waiting, running
+
+        .target(
+            name: "ExportPipeline",
+            dependencies: [
+                "ExportStageKit",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+
+        // MARK: - HSS: signing, client, simulator
+
         .target(
             name: "HSSSigning",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            swiftSettings: swiftSettings
+                .product(name: "Crypto", package: "swift-crypto")
+            ]
         ),
         .target(
             name: "HSSClient",
             dependencies: [
+                "ExportStageKit",
                 "ExportPipeline",
                 "HSSSigning",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
+            ]
         ),
         .target(
             name: "HSSSimulator",
             dependencies: [
+                "ExportStageKit",
                 "HSSSigning",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            resources: [.copy("Resources")],
-            swiftSettings: swiftSettings
+            resources: [.copy("Resources")]
         ),
-        .target(
-            name: "JSONLinesStage",
-            dependencies: ["ExportPipeline"],
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "CSVStage",
-            dependencies: ["ExportPipeline"],
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "PrometheusTextfileStage",
-            dependencies: ["ExportPipeline"],
-            swiftSettings: swiftSettings
-        ),
+
+        // MARK: - Built-in stages
+
+        .target(name: "JSONLinesStage", dependencies: ["ExportStageKit"]),
+        .target(name: "CSVStage", dependencies: ["ExportStageKit"]),
+        .target(name: "PrometheusTextfileStage", dependencies: ["ExportStageKit"]),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(
-            name: "GzipManifestStage",
-            dependencies: ["ExportPipeline", "CZlib"],
-            swiftSettings: swiftSettings
-        ),
+        .target(name: "GzipManifestStage", dependencies: ["ExportStageKit", "CZlib"]),
         .target(
             name: "ExecStage",
-            dependencies: ["ExportPipeline"],
-            swiftSettings: swiftSettings
+            dependencies: [
+                "ExportStageKit",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
         ),
+
+        // MARK: - Command line
+
         .target(
             name: "HSSExportCommand",
             dependencies: [
+                "ExportStageKit",
                 "ExportPipeline",
                 "HSSClient",
                 "HSSSigning",
@@ -117,21 +153,9 @@ let package = Package(
                 "ExecStage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
+            ]
         ),
-        .executableTarget(
-            name: "hss-export",
-            dependencies: ["HSSExportCommand"],
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "StageBenchmarks",
-            dependencies: [
-                "ExportPipeline", "JSONLinesStage", "CSVStage", "PrometheusTextfileStage", "GzipManifestStage",
-            ],
-            swiftSettings: swiftSettings
-        ),
+        .executableTarget(name: "hss-export", dependencies: ["HSSExportCommand"]),
         .plugin(
             name: "ValidatePipelines",
             capability: .command(
@@ -140,25 +164,99 @@ let package = Package(
             ),
             dependencies: ["hss-export"]
         ),
+
+        // MARK: - Tests
+
         .target(
             name: "TestSupport",
             dependencies: [
+                "ExportStageKit",
                 "ExportPipeline",
                 "HSSSimulator",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Tests/TestSupport",
-            swiftSettings: swiftSettings
+            path: "Tests/TestSupport"
         ),
-        .testTarget(name: "ExportPipelineTests", dependencies: ["ExportPipeline", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "HSSSigningTests", dependencies: ["HSSSigning"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "HSSClientTests", dependencies: ["HSSClient", "HSSSimulator", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "HSSSimulatorTests", dependencies: ["HSSSimulator", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "JSONLinesStageTests", dependencies: ["JSONLinesStage", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "CSVStageTests", dependencies: ["CSVStage", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "PrometheusTextfileStageTests", dependencies: ["PrometheusTextfileStage", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "GzipManifestStageTests", dependencies: ["GzipManifestStage", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "ExecStageTests", dependencies: ["ExecStage", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "HSSExportCommandTests", dependencies: ["HSSExportCommand", "HSSSimulator", "TestSupport", "hss-export"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ExportStageKitTests",
+            dependencies: ["ExportStageKit", "ExportStageTesting", "TestSupport"]
+        ),
+        .testTarget(
+            name: "ExportPipelineTests",
+            dependencies: [
+                "ExportPipeline", "ExportStageKit", "ExportStageTesting", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "HSSSigningTests", dependencies: ["HSSSigning"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "HSSClientTests",
+            dependencies: [
+                "HSSClient", "HSSSigning", "HSSSimulator", "ExportPipeline", "ExportStageKit", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "HSSSimulatorTests",
+            dependencies: [
+                "HSSSimulator", "HSSSigning", "ExportStageKit", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .testTarget(name: "JSONLinesStageTests", dependencies: ["JSONLinesStage", "ExportStageKit", "ExportStageTesting", "TestSupport"]),
+        .testTarget(name: "CSVStageTests", dependencies: ["CSVStage", "ExportStageKit", "ExportStageTesting", "TestSupport"]),
+        .testTarget(
+            name: "PrometheusTextfileStageTests",
+            dependencies: ["PrometheusTextfileStage", "ExportStageKit", "ExportStageTesting", "TestSupport"]
+        ),
+        .testTarget(
+            name: "GzipManifestStageTests",
+            dependencies: ["GzipManifestStage", "ExportStageKit", "ExportStageTesting", "TestSupport"]
+        ),
+        .testTarget(
+            name: "ExecStageTests",
+            dependencies: [
+                "ExecStage", "ExportStageKit", "ExportStageTesting", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "HSSExportCommandTests",
+            dependencies: [
+                "HSSExportCommand", "HSSSimulator", "ExportPipeline", "ExportStageKit", "TestSupport", "hss-export",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )
+
+// MARK: - Benchmarks, only on request (as hummingbird does with ENABLE_HB_BENCHMARKS)
+
+if Context.environment["ENABLE_HSS_EXPORT_BENCHMARKS"] != nil {
+    package.targets.append(
+        .executableTarget(
+            name: "StageBenchmarks",
+            dependencies: [
+                "ExportStageKit", "JSONLinesStage", "CSVStage", "PrometheusTextfileStage", "GzipManifestStage",
+            ]
+        )
+    )
+}
+
+// MARK: - Settings for every target
+
+for target in package.targets where target.type != .system && target.type != .plugin {
+    var settings = target.swiftSettings ?? []
+    settings.append(contentsOf: [
+        // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0335-existential-any.md
+        .enableUpcomingFeature("ExistentialAny"),
+        // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0444-member-import-visibility.md
+        .enableUpcomingFeature("MemberImportVisibility"),
+        // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0409-access-level-on-imports.md
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ])
+    target.swiftSettings = settings
+}

@@ -1,4 +1,4 @@
-import ExportPipeline
+import ExportStageKit
 import Foundation
 
 #if canImport(Glibc)

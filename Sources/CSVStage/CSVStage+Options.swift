@@ -1,4 +1,4 @@
-import ExportPipeline
+public import ExportStageKit
 
 extension CSVStage {
     /// `path`, `columns`, `header`, `delimiter`, `line_ending`, `mode` and `formula_guard`.

@@ -1,4 +1,4 @@
-import ExportPipeline
+public import ExportStageKit
 
 /// Writes every task's result as one CSV row.
 ///
@@ -39,7 +39,7 @@ public actor CSVStage: ExportStage {
     /// Opened at the first result, so an unwritable directory fails the stage
     /// early instead of at the end of a long wait.
     private var writer: AtomicFileWriter?
-    private var pending = ""
+    private var pending = EncodingBuffer()
     private var isFinished = false
 
     /// Builds the stage, rejecting unknown columns and unusable delimiters.
@@ -58,7 +58,7 @@ public actor CSVStage: ExportStage {
         precondition(!isFinished, "receive after finish")
         if mode == .overwrite, writer == nil { try open() }
         format.appendRow(of: result, to: &pending)
-        if mode == .overwrite, pending.utf8.count >= Self.flushThreshold { try flush() }
+        if mode == .overwrite, pending.count >= Self.flushThreshold { try flush() }
     }
 
     /// Commits the file (just the header when there were no results) and
@@ -74,7 +74,7 @@ public actor CSVStage: ExportStage {
             digest = try writer!.commit()
             writer = nil
         case .append:
-            var lines = Array(pending.utf8)
+            var lines = pending.bytes
             if writesHeader {
                 if try CSVAppendTarget.isNewOrEmpty(path) {
                     lines.insert(contentsOf: format.headerLine.utf8, at: 0)
@@ -84,19 +84,22 @@ public actor CSVStage: ExportStage {
             }
             digest = try AppendableFile.append(lines, to: path)
         }
-        pending = ""
+        pending = EncodingBuffer()
         context.publish(Artifact(stage: Self.typeName, path: path, bytes: digest.bytes, sha256: digest.sha256))
     }
 
     private func open() throws {
         writer = try AtomicFileWriter(destination: path)
-        if writesHeader { pending = format.headerLine + pending }
+        guard writesHeader else { return }
+        var lines = EncodingBuffer(minimumCapacity: Self.flushThreshold + 4096)
+        lines.append(utf8: format.headerLine)
+        lines.append(pending.bytes)
+        pending = lines
     }
 
     private func flush() throws {
         guard let writer, !pending.isEmpty else { return }
-        try writer.write(pending)
-        pending = ""
-        pending.reserveCapacity(Self.flushThreshold + 4096)
+        try pending.withUnsafeBytes { try writer.write($0) }
+        pending.removeAll()
     }
 }

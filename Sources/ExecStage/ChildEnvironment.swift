@@ -1,4 +1,4 @@
-import ExportPipeline
+import ExportStageKit
 
 /// The command's environment, built explicitly from named variables.
 ///
@@ -75,7 +75,7 @@ struct ChildEnvironment: Sendable, Equatable {
         variables.last(where: { $0.key == name })?.value
     }
 
-    /// `NAME=value` strings for `execve`.
+    /// `NAME=value` strings, in order, as the command receives them.
     var entries: [String] { variables.map { $0.key + "=" + $0.value } }
 
     private mutating func set(_ name: String, _ value: String) {
@@ -86,6 +86,11 @@ struct ChildEnvironment: Sendable, Equatable {
     private static func check(_ name: String, option: String) throws(StageOptionError) {
         guard !name.isEmpty, !name.contains("="), !name.contains("\0") else {
             throw StageOptionError(option: option, message: "'\(name)' is not a variable name", fix: "use a name such as NOTIFY_URL, without '=' or NUL")
+        }
+        // POSIX names do not start with a digit, and Subprocess refuses to
+        // start a command whose environment holds one: better said now.
+        if let first = name.utf8.first, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) {
+            throw StageOptionError(option: option, message: "'\(name)' is not a variable name: it starts with a digit", fix: "use a name such as NOTIFY_URL, starting with a letter or '_'")
         }
         guard !isCredential(name) else {
             throw StageOptionError(

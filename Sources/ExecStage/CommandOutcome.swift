@@ -1,7 +1,9 @@
+import Subprocess
+
 /// What happened when the command ran.
 struct CommandOutcome: Sendable {
     /// How it ended.
-    var termination: ChildProcess.Termination
+    var termination: TerminationStatus
     /// Whether it ran out of time and was stopped.
     var timedOut: Bool
     /// The start of its standard output.

@@ -1,4 +1,11 @@
 import Foundation
+import Subprocess
+
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
 
 #if canImport(Glibc)
 import Glibc
@@ -8,213 +15,212 @@ import Musl
 import Darwin
 #endif
 
-/// Runs the command to its end: feeds it the input, collects its output,
-/// enforces the timeout.
+/// Runs the command to its end with Subprocess: feeds it the input, collects
+/// its output, enforces the timeout.
 ///
-/// One dedicated thread does all of it with `poll`, writing input whenever
-/// the command can take more and reading output whenever there is some. So
-/// neither side can stall the other on a full pipe (a command that prints a
-/// lot before it reads, or never reads at all, is fine), and the blocking
-/// waits stay off Swift's cooperative threads, which a 60-second command
-/// would otherwise hold.
+/// Subprocess starts the command clean whatever state hss-export is in: with
+/// exactly the environment the stage built, no other open descriptor of
+/// hss-export's (an HTTP connection, a token file), every signal at its
+/// default action and none blocked (hss-export ignores some to handle them
+/// itself, and ignored signals survive `exec`), and in a process group of its
+/// own so a timeout can stop everything the command started. (A terminal's
+/// Ctrl-C therefore does not reach the command; the timeout bounds it instead.)
 ///
-/// A command that exits without reading all its input makes our next write
-/// fail with `EPIPE`, and the kernel also sends SIGPIPE, whose default action
-/// would kill hss-export. The thread blocks SIGPIPE for itself only (changing
-/// the process-wide disposition would leak into every other part of
-/// hss-export and into the commands it starts), treats `EPIPE` as "the
-/// command has stopped reading", and discards the pending signal before it
-/// unblocks it.
-struct CommandRunner {
+/// The input is written while both outputs are read, each in a task of its
+/// own, so neither side can stall the other on a full pipe (a command that
+/// prints a lot before it reads, or never reads at all, is fine).
+enum CommandRunner {
     /// Bytes of stdout kept for the log and of stderr kept for the error.
     static let captureLimit = 4096
-    /// Between SIGTERM and SIGKILL when the command runs out of time.
+    /// Between SIGTERM and SIGKILL when the command runs out of time or the
+    /// run is cancelled.
     static let killGrace: Duration = .seconds(2)
-    /// How long, after the command ends, output is still read from whatever
-    /// it left running (a background process can hold the pipes for hours).
-    static let drainGrace: Duration = .seconds(1)
-    /// The longest `poll` wait, so exits and deadlines are noticed promptly
-    /// even while something else holds the pipes open.
-    private static let tickMilliseconds: Int32 = 50
-    private static let chunkSize = 64 * 1024
+    /// The size of each write of the input: `PIPE_BUF` on Linux, so a write
+    /// to the pipe is all or nothing and the count of bytes the command took
+    /// is exact even when it stops reading.
+    private static let chunkSize = 4096
+    /// The call named when the command cannot be started ("… failed: Exec
+    /// format error"): the one Subprocess starts commands with on Linux and
+    /// Darwin, and the name the stage's messages have always used.
+    private static let startCall = "posix_spawn"
 
-    private let invocation: CommandInvocation
-    private let input: [UInt8]
+    /// On timeout or cancellation: SIGTERM to the command's process group,
+    /// then, once `killGrace` has passed with the command still running,
+    /// SIGKILL to the group.
+    static let teardown: [TeardownStep] = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: killGrace)]
 
-    /// Runs `invocation` with `input` on its standard input, on a thread of
-    /// its own, and returns how it ended (which may be a failure; the caller
-    /// judges). Throws only when the command could not be started.
-    static func run(_ invocation: CommandInvocation, input: [UInt8]) async throws(ExecStageError) -> CommandOutcome {
-        let result: Result<CommandOutcome, ExecStageError> = await withCheckedContinuation { continuation in
-            let thread = Thread {
-                let runner = CommandRunner(invocation: invocation, input: input)
-                continuation.resume(returning: Result { () throws(ExecStageError) in try runner.run() })
-            }
-            thread.name = "hss-export exec"
-            thread.start()
-        }
-        return try result.get()
-    }
-
-    private func run() throws(ExecStageError) -> CommandOutcome {
-        var blocked = sigset_t()
-        sigemptyset(&blocked)
-        sigaddset(&blocked, SIGPIPE)
-        var previousMask = sigset_t()
-        pthread_sigmask(SIG_BLOCK, &blocked, &previousMask)
-        defer {
-            Self.discardPendingBrokenPipe(blocked)
-            pthread_sigmask(SIG_SETMASK, &previousMask, nil)
-        }
-
+    /// Runs `invocation` with `input` on its standard input and returns how it
+    /// ended (which may be a failure; the caller judges). Throws
+    /// ``ExecStageError`` only when the command could not be started or its
+    /// status could not be read, and `CancellationError` when the task was
+    /// cancelled (the command is then stopped like on a timeout).
+    static func run(_ invocation: CommandInvocation, input: [UInt8]) async throws -> CommandOutcome {
+        try Task.checkCancellation()
         let clock = ContinuousClock()
         let start = clock.now
-        let child: ChildProcess
-        do {
-            child = try ChildProcess.spawn(invocation)
-        } catch {
-            throw ExecStageError(command: invocation.displayName, reason: .couldNotStart(call: error.call, code: error.code, path: invocation.executablePath, workingDirectory: invocation.workingDirectory))
-        }
-
-        var session = Session(child: child, inputByteCount: input.count)
         let deadline = start + invocation.timeout
-        var readBuffer = [UInt8](repeating: 0, count: Self.chunkSize)
-        while true {
-            if session.termination == nil, let termination = child.reap() {
-                session.termination = termination
-                session.endedAt = clock.now
+        let result: ExecutionResult<Streams, SequenceOutput, SequenceOutput>
+        do {
+            result = try await Subprocess.run(
+                configuration(invocation), input: .inputWriter, output: .sequence, error: .sequence
+            ) { execution in
+                await serve(execution, input: input, deadline: deadline)
             }
-            let now = clock.now
-            if session.termination == nil, session.terminatedAt == nil, now >= deadline {
-                child.signalGroup(SIGTERM, includingLeader: true)
-                session.terminatedAt = now
-            }
-            if let terminatedAt = session.terminatedAt, session.killedAt == nil, now >= terminatedAt + Self.killGrace {
-                // Also after the command itself has gone: what it started may
-                // still be running in its group, holding the pipes.
-                child.signalGroup(SIGKILL, includingLeader: session.termination == nil)
-                session.killedAt = now
-            }
-            if let endedAt = session.endedAt {
-                if session.output == nil, session.error == nil { break }
-                let readUntil = session.terminatedAt.map { $0 + Self.killGrace + Self.drainGrace } ?? endedAt + Self.drainGrace
-                if now >= readUntil { break }
-            }
-            session.pollOnce(input: input, readBuffer: &readBuffer, timeoutMilliseconds: Self.tickMilliseconds)
+        } catch let error as SubprocessError {
+            throw ExecStageError(command: invocation.displayName, reason: reason(for: error, invocation), standardError: "")
         }
-        session.closeAll()
+        try Task.checkCancellation()
 
+        let streams = result.closureResult
         return CommandOutcome(
-            termination: session.termination ?? .unknown,
-            timedOut: session.terminatedAt != nil,
-            standardOutput: session.standardOutput,
-            standardError: session.standardError,
-            inputBytesWritten: session.inputOffset,
+            termination: result.terminationStatus,
+            timedOut: streams.stoppedAt != nil,
+            standardOutput: streams.standardOutput,
+            standardError: streams.standardError,
+            inputBytesWritten: streams.inputBytesWritten,
             inputByteCount: input.count,
-            elapsed: (session.endedAt ?? clock.now) - start
+            elapsed: (streams.stoppedAt ?? clock.now) - start
         )
     }
 
-    /// Consumes a SIGPIPE our writes left pending, so unblocking it does not
-    /// deliver it.
-    private static func discardPendingBrokenPipe(_ signals: sigset_t) {
-        var pending = sigset_t()
-        guard sigpending(&pending) == 0, sigismember(&pending, SIGPIPE) == 1 else { return }
-        var signals = signals
-        var received: Int32 = 0
-        _ = sigwait(&signals, &received)
+    private static func configuration(_ invocation: CommandInvocation) -> Configuration {
+        var options = PlatformOptions()
+        // 0: a new group, led by the command, so it and whatever it starts
+        // can be signalled together without reaching hss-export.
+        options.processGroupID = 0
+        options.teardownSequence = teardown
+        return Configuration(
+            executable: .path(FilePath(invocation.executablePath)),
+            // argv[0] as the user wrote it, as a shell would pass it.
+            arguments: Arguments(executablePathOverride: invocation.arguments[0], remainingValues: Array(invocation.arguments.dropFirst())),
+            // Raw entries keep the stage's order; Subprocess copies each as a
+            // C string, so each carries its terminating NUL.
+            environment: .custom(invocation.environment.entries.map { Array(($0 + "\0").utf8) }),
+            workingDirectory: invocation.workingDirectory.map { FilePath($0) },
+            platformOptions: options
+        )
     }
-}
 
-extension CommandRunner {
-    /// The I/O state of one run.
-    private struct Session {
-        var input: Int32?
-        var output: Int32?
-        var error: Int32?
-        var inputOffset = 0
+    /// What the command's streams carried.
+    private struct Streams: Sendable {
+        var inputBytesWritten = 0
         var standardOutput = CapturedOutput(.head, limit: CommandRunner.captureLimit)
         var standardError = CapturedOutput(.tail, limit: CommandRunner.captureLimit)
-        var termination: ChildProcess.Termination?
-        var endedAt: ContinuousClock.Instant?
-        var terminatedAt: ContinuousClock.Instant?
-        var killedAt: ContinuousClock.Instant?
+        /// When the command ended after the timeout stopped it; `nil` when it
+        /// did not run out of time.
+        var stoppedAt: ContinuousClock.Instant?
+    }
 
-        init(child: ChildProcess, inputByteCount: Int) {
-            input = child.input
-            output = child.output
-            error = child.error
-            if inputByteCount == 0 { closeInput() }
-        }
+    private enum Part: Sendable {
+        case input(Int)
+        case output(CapturedOutput)
+        case error(CapturedOutput)
+        case timeout(stoppedAt: ContinuousClock.Instant?)
+    }
 
-        /// Waits up to `timeoutMilliseconds` for the pipes and serves them.
-        mutating func pollOnce(input bytes: [UInt8], readBuffer: inout [UInt8], timeoutMilliseconds: Int32) {
-            var descriptors: [pollfd] = []
-            if let input { descriptors.append(pollfd(fd: input, events: Int16(POLLOUT), revents: 0)) }
-            if let output { descriptors.append(pollfd(fd: output, events: Int16(POLLIN), revents: 0)) }
-            if let error { descriptors.append(pollfd(fd: error, events: Int16(POLLIN), revents: 0)) }
-            let ready = poll(&descriptors, nfds_t(descriptors.count), timeoutMilliseconds)
-            guard ready > 0 else {
-                // EINTR or a timeout; anything else (ENOMEM) gets a pause, not a busy loop.
-                if ready < 0, errno != EINTR { usleep(UInt32(timeoutMilliseconds) * 1000) }
-                return
+    /// Serves the running command until its streams are done and, if it ran
+    /// out of time, until it has been stopped.
+    private static func serve(
+        _ execution: Execution<CustomWriteInput, SequenceOutput, SequenceOutput>, input: [UInt8], deadline: ContinuousClock.Instant
+    ) async -> Streams {
+        await withTaskGroup(of: Part.self) { group in
+            group.addTask(executorPreference: BrokenPipeSafeExecutor.shared) {
+                .input(await write(input, to: execution.standardInputWriter))
             }
-            for entry in descriptors where entry.revents != 0 {
-                if entry.fd == input {
-                    writeInput(bytes)
-                } else if entry.fd == output {
-                    if !read(entry.fd, into: &standardOutput, buffer: &readBuffer) { closeOutput() }
-                } else if entry.fd == error {
-                    if !read(entry.fd, into: &standardError, buffer: &readBuffer) { closeError() }
+            group.addTask { .output(await capture(execution.standardOutput, into: CapturedOutput(.head, limit: captureLimit))) }
+            group.addTask { .error(await capture(execution.standardError, into: CapturedOutput(.tail, limit: captureLimit))) }
+            group.addTask {
+                guard (try? await Task.sleep(until: deadline, clock: .continuous)) != nil else { return .timeout(stoppedAt: nil) }
+                // Not cut short when the streams end meanwhile: what the
+                // command started may outlive it and still needs its SIGKILL.
+                return .timeout(stoppedAt: await Task { await stop(execution) }.value)
+            }
+
+            var streams = Streams()
+            var streamsOpen = 3
+            while let part = await group.next() {
+                switch part {
+                case .input(let count): streams.inputBytesWritten = count
+                case .output(let captured): streams.standardOutput = captured
+                case .error(let captured): streams.standardError = captured
+                case .timeout(let stoppedAt): streams.stoppedAt = stoppedAt
                 }
+                if case .timeout = part { continue }
+                streamsOpen -= 1
+                // Subprocess ends the streams when the command exits, even if
+                // something it started still holds the pipes; a deadline not
+                // reached by then no longer matters.
+                if streamsOpen == 0 { group.cancelAll() }
             }
+            return streams
         }
+    }
 
-        mutating func closeAll() {
-            closeInput()
-            closeOutput()
-            closeError()
+    /// Stops a command that ran out of time: SIGTERM to its group, SIGKILL
+    /// `killGrace` later if it still runs, and SIGKILL to the group again at
+    /// that point in case the command ended but something it started did not.
+    /// Returns when the command ended.
+    private static func stop(_ execution: Execution<CustomWriteInput, SequenceOutput, SequenceOutput>) async -> ContinuousClock.Instant {
+        let clock = ContinuousClock()
+        let killAt = clock.now + killGrace
+        await execution.teardown(using: teardown)
+        let stoppedAt = clock.now
+        if stoppedAt < killAt {
+            try? await Task.sleep(until: killAt, clock: clock)
+            // The command is not reaped before `run`'s body returns, so its
+            // process group id still names its group.
+            try? execution.send(signal: .kill, toProcessGroup: true)
         }
+        return stoppedAt
+    }
 
-        private mutating func writeInput(_ bytes: [UInt8]) {
-            guard let input else { return }
-            let written = bytes.withUnsafeBytes { buffer in
-                systemWrite(input, buffer.baseAddress! + inputOffset, min(CommandRunner.chunkSize, buffer.count - inputOffset))
+    /// Writes `input` and closes the pipe; returns how many bytes the command
+    /// took before it closed its standard input or ended.
+    private static func write(_ input: [UInt8], to writer: StandardInputWriter) async -> Int {
+        var written = 0
+        while written < input.count {
+            let chunk = Array(input[written..<min(written + chunkSize, input.count)])
+            // EPIPE: the command closed its standard input or ended; what it
+            // did not read is its own choice, judged by its exit status.
+            guard let count = try? await writer.write(chunk) else { break }
+            written += count
+            // Short only when the command has ended.
+            if count < chunk.count { break }
+        }
+        // Closing tells the command its input is complete.
+        try? await writer.finish()
+        return written
+    }
+
+    /// Reads `stream` to its end into `captured`.
+    private static func capture(_ stream: SubprocessOutputSequence, into captured: CapturedOutput) async -> CapturedOutput {
+        var captured = captured
+        do {
+            for try await buffer in stream {
+                buffer.withUnsafeBytes { captured.append($0) }
             }
-            if written >= 0 {
-                inputOffset += written
-                // Closing tells the command its input is complete.
-                if inputOffset == bytes.count { closeInput() }
-            } else if errno != EAGAIN, errno != EWOULDBLOCK, errno != EINTR {
-                // EPIPE: the command closed its standard input or ended; what
-                // it did not read is its own choice, judged by its exit status.
-                closeInput()
-            }
+        } catch {
+            // A read error ends the capture; the exit status still decides.
         }
+        return captured
+    }
 
-        /// Reads what is there; `false` at end of file (or a read error).
-        private func read(_ descriptor: Int32, into capture: inout CapturedOutput, buffer: inout [UInt8]) -> Bool {
-            let count = buffer.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress!, $0.count) }
-            if count > 0 {
-                buffer.withUnsafeBytes { capture.append(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
-                return true
-            }
-            return count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+    /// The stage's reading of a Subprocess error.
+    private static func reason(for error: SubprocessError, _ invocation: CommandInvocation) -> ExecStageError.Reason {
+        var code = error.underlyingError?.rawValue ?? EINVAL
+        var call = startCall
+        switch error.code {
+        case .failedToMonitorProcess:
+            return .statusUnavailable
+        case .executableNotFound:
+            // Subprocess reports every such failure as ENOENT; a file that is
+            // there was refused (it lost its execute bit, or is a directory).
+            if FileManager.default.fileExists(atPath: invocation.executablePath) { code = EACCES }
+        case .asyncIOFailed:
+            call = "pipe"
+        default:
+            break
         }
-
-        private mutating func closeInput() {
-            if let input { systemClose(input) }
-            input = nil
-        }
-
-        private mutating func closeOutput() {
-            if let output { systemClose(output) }
-            output = nil
-        }
-
-        private mutating func closeError() {
-            if let error { systemClose(error) }
-            error = nil
-        }
+        return .couldNotStart(call: call, code: code, path: invocation.executablePath, workingDirectory: invocation.workingDirectory)
     }
 }

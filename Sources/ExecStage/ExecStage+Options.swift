@@ -1,5 +1,5 @@
-import ExportPipeline
-import Foundation
+public import ExportStageKit
+public import Foundation
 
 extension ExecStage {
     /// `command`, `timeout`, `working_directory`, `environment` and `pass_environment`.

@@ -1,4 +1,4 @@
-import ExportPipeline
+public import ExportStageKit
 
 /// Pipes every task's result, then the run summary, to a command's standard
 /// input as JSON Lines.
@@ -27,8 +27,9 @@ import ExportPipeline
 /// ```
 ///
 /// The stage fails when the command exits with a non-zero status, is killed by
-/// a signal, or runs longer than `timeout` (it is then sent SIGTERM and, two
-/// seconds later, SIGKILL). The command's standard output is logged at info
+/// a signal, or runs longer than `timeout` (its process group is then sent
+/// SIGTERM and, two seconds later, SIGKILL; so it is when the task running
+/// the stage is cancelled). The command's standard output is logged at info
 /// level; the end of its standard error goes into the error. It publishes no
 /// artifact: what the command does is its own business.
 ///

@@ -1,4 +1,5 @@
-import ExportPipeline
+public import ExportStageKit
+import Subprocess
 
 #if canImport(Glibc)
 import Glibc
@@ -13,7 +14,8 @@ import Darwin
 public struct ExecStageError: Error, CustomStringConvertible, Sendable {
     /// What went wrong.
     public enum Reason: Sendable, Equatable {
-        /// `posix_spawn` (or a call preparing it) failed with `errno` `code`.
+        /// Starting the command failed: `call`, the system call that
+        /// failed, returned `errno` `code`.
         case couldNotStart(call: String, code: Int32, path: String, workingDirectory: String?)
         /// The command exited with this non-zero status.
         case exited(status: Int32)
@@ -50,7 +52,6 @@ public struct ExecStageError: Error, CustomStringConvertible, Sendable {
             case .exited(0): return nil
             case .exited(let status): reason = .exited(status: status)
             case .signaled(let signal): reason = .killedBySignal(signal)
-            case .unknown: reason = .statusUnavailable
             }
         }
         self.init(command: command, reason: reason, standardError: outcome.standardError.text)
@@ -62,7 +63,7 @@ public struct ExecStageError: Error, CustomStringConvertible, Sendable {
         let stderr = standardError.isEmpty ? "" : ": " + standardError
         switch reason {
         case .couldNotStart(let call, let code, let path, let workingDirectory):
-            var text = "could not start \(subject) (\(path)): \(call) failed: \(errorText(code))"
+            var text = "could not start \(subject) (\(path)): \(call) failed: \(String(cString: strerror(code)))"
             if code == ENOEXEC {
                 text += "; a script needs a '#!' first line naming its interpreter"
             } else if let workingDirectory {

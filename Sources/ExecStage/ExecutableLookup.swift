@@ -1,4 +1,4 @@
-import ExportPipeline
+import ExportStageKit
 import Foundation
 
 /// Finds the program `command` names, at load time, so a typo fails

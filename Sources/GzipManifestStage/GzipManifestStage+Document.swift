@@ -1,4 +1,4 @@
-import ExportPipeline
+import ExportStageKit
 
 extension GzipManifestStage {
     /// The document's members before `results`, in document order.

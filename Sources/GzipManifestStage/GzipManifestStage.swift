@@ -1,5 +1,4 @@
-import ExportPipeline
-import Foundation
+public import ExportStageKit
 
 /// Writes the run's archive manifest: one JSON document, gzip-compressed.
 ///

@@ -1,10 +1,12 @@
+import CZlib
 import Foundation
 
 extension GzipWriter {
     /// The optional facts an RFC 1952 member header records about its content.
     ///
-    /// ``reproducible`` records nothing (MTIME 0, no FNAME), so equal input
-    /// compresses to equal bytes.
+    /// zlib writes the header; this says what goes in it. ``reproducible``
+    /// records nothing (MTIME 0, no FNAME), so equal input compresses to equal
+    /// bytes.
     public struct Header: Sendable, Equatable {
         /// MTIME: seconds since 1970-01-01 UTC; 0 means "no time stamp".
         public var modificationTime: UInt32
@@ -42,26 +44,39 @@ extension GzipWriter {
             }
             return bytes
         }
+    }
+}
 
-        /// The member header for data compressed at `level`: ID1 ID2 CM FLG
-        /// MTIME XFL OS, then FNAME when present.
-        ///
-        /// XFL follows zlib's own gzip wrapper: 2 ("maximum compression") for
-        /// level 9, 4 ("fastest") for levels 0 and 1, 0 otherwise. OS is 255
-        /// ("unknown") so the bytes don't depend on the build machine.
-        func bytes(level: Int) -> [UInt8] {
-            let name = encodedFileName
-            let flags: UInt8 = name == nil ? 0 : 0x08
-            let extraFlags: UInt8 = level == 9 ? 2 : (level < 2 ? 4 : 0)
-            var header: [UInt8] = [0x1f, 0x8b, 0x08, flags]
-            header += GzipWriter.littleEndian(modificationTime)
-            header += [extraFlags, 0xff]
-            if let name { header += name + [0] }
-            return header
+/// A ``GzipWriter/Header`` as the `gz_header` zlib writes the member header
+/// from, at a fixed address.
+///
+/// `deflateSetHeader` keeps only the pointer and zlib reads the fields, and
+/// the FNAME bytes, on the first `deflate` call, so the writer keeps this as
+/// long as its stream. zlib fills in FLG, and XFL from the level (2 for 9,
+/// 4 for 0 and 1, else 0).
+final class PinnedGzipHeader {
+    /// What to pass to `deflateSetHeader`.
+    let pointer: UnsafeMutablePointer<gz_header>
+    /// FNAME with its terminating zero.
+    private let name: UnsafeMutableBufferPointer<Bytef>?
+
+    init(_ header: GzipWriter.Header) {
+        pointer = .allocate(capacity: 1)
+        pointer.initialize(to: gz_header())
+        pointer.pointee.time = uLong(header.modificationTime)
+        // 255, "unknown", so the bytes don't depend on the build machine.
+        pointer.pointee.os = 255
+        name = header.encodedFileName.map { bytes in
+            let name = UnsafeMutableBufferPointer<Bytef>.allocate(capacity: bytes.count + 1)
+            _ = name.initialize(from: bytes + [0])
+            return name
         }
+        pointer.pointee.name = name?.baseAddress
     }
 
-    static func littleEndian(_ value: UInt32) -> [UInt8] {
-        [UInt8(value & 0xff), UInt8((value >> 8) & 0xff), UInt8((value >> 16) & 0xff), UInt8(value >> 24)]
+    deinit {
+        pointer.deinitialize(count: 1)
+        pointer.deallocate()
+        name?.deallocate()
     }
 }

@@ -1,8 +1,8 @@
 import CZlib
-import ExportPipeline
+public import ExportStageKit
 
-/// Streams bytes into a gzip file (RFC 1952): one member, raw deflate from
-/// zlib, with the header and trailer written here.
+/// Streams bytes into a gzip file (RFC 1952): one member, written entirely
+/// by zlib's gzip mode (header, deflate data, CRC-32 and ISIZE trailer).
 ///
 /// Input is compressed in chunks of at most ``chunkSize`` bytes into a fixed
 /// output buffer of the same size, which is handed to the sink whenever zlib
@@ -26,7 +26,7 @@ public final class GzipWriter {
         public var inputBytes: Int
         /// Bytes handed to the sink: header, deflate data and trailer.
         public var outputBytes: Int
-        /// The CRC-32 of the input, as stored in the trailer.
+        /// The CRC-32 of the input, as zlib stored it in the trailer.
         public var crc32: UInt32
     }
 
@@ -39,18 +39,20 @@ public final class GzipWriter {
 
     /// The compression level.
     public let level: Int
-    /// The header written before the compressed data.
+    /// What the member header records.
     public let header: Header
 
     private let sink: (UnsafeRawBufferPointer) throws -> Void
     // zlib keeps a pointer back to the z_stream and checks it on every call,
     // so the stream needs a fixed address rather than a Swift stored struct.
     private let stream: UnsafeMutablePointer<z_stream>
+    // Read by zlib when it writes the header on the first `deflate` call;
+    // released only after the stream (stored properties outlive `deinit`).
+    private let pinnedHeader: PinnedGzipHeader
     private let output: UnsafeMutableRawBufferPointer
     private var isStreamLive = true
     private var isClosed = false
     private var isHeaderWritten = false
-    private var checksum: uLong = 0
     private var inputBytes = 0
     private var outputBytes = 0
 
@@ -75,9 +77,10 @@ public final class GzipWriter {
         }
         let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
-        // Negative window bits ask for raw deflate: the gzip framing is ours.
+        // Window bits 15 + 16: a 32 KiB window, with zlib writing the gzip
+        // header and trailer (and computing the CRC-32) around the deflate data.
         let code = deflateInit2_(
-            stream, Int32(level), Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY,
+            stream, Int32(level), Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
             ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)
         )
         guard code == Z_OK else {
@@ -86,12 +89,21 @@ public final class GzipWriter {
             stream.deallocate()
             throw error
         }
+        let pinnedHeader = PinnedGzipHeader(header)
+        let headerCode = deflateSetHeader(stream, pinnedHeader.pointer)
+        guard headerCode == Z_OK else {
+            let error = GzipError(operation: "deflateSetHeader", code: headerCode, zlibMessage: stream.pointee.msg)
+            _ = deflateEnd(stream)
+            stream.deinitialize(count: 1)
+            stream.deallocate()
+            throw error
+        }
         self.level = level
         self.header = header
         self.sink = sink
         self.stream = stream
+        self.pinnedHeader = pinnedHeader
         self.output = .allocate(byteCount: GzipWriter.chunkSize, alignment: 16)
-        self.checksum = crc32(0, nil, 0)
     }
 
     /// Creates a writer that streams into `file`; commit the file after
@@ -116,7 +128,6 @@ public final class GzipWriter {
             while offset < bytes.count {
                 let count = min(GzipWriter.chunkSize, bytes.count - offset)
                 let chunk = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)])
-                checksum = crc32(checksum, chunk.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(count))
                 try compress(chunk, flush: Z_NO_FLUSH)
                 offset += count
             }
@@ -138,22 +149,22 @@ public final class GzipWriter {
         try string.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
     }
 
-    /// Flushes the compressor, writes the trailer (CRC-32 and ISIZE) and
-    /// releases zlib's memory. The sink has then received a complete file.
+    /// Flushes the compressor, which ends the member with its trailer
+    /// (CRC-32 and ISIZE), and releases zlib's memory. The sink has then
+    /// received a complete file.
     @discardableResult
     public func finish() throws -> Totals {
         precondition(!isClosed, "GzipWriter used after finish() or after an error")
         do {
             try writeHeaderIfNeeded()
             try compress(UnsafeRawBufferPointer(start: nil, count: 0), flush: Z_FINISH)
+            // In gzip mode `adler` is the CRC-32 zlib has just put in the trailer.
+            let crc = UInt32(truncatingIfNeeded: stream.pointee.adler)
             let code = deflateEnd(stream)
             isStreamLive = false
             guard code == Z_OK else {
                 throw GzipError(operation: "deflateEnd", code: code, zlibMessage: stream.pointee.msg)
             }
-            let crc = UInt32(truncatingIfNeeded: checksum)
-            // ISIZE is the input size modulo 2^32 (RFC 1952, section 2.3.1).
-            try emit(GzipWriter.littleEndian(crc) + GzipWriter.littleEndian(UInt32(truncatingIfNeeded: inputBytes)))
             close()
             return Totals(inputBytes: inputBytes, outputBytes: outputBytes, crc32: crc)
         } catch {
@@ -162,10 +173,14 @@ public final class GzipWriter {
         }
     }
 
+    /// Has zlib write the member header alone: the first `deflate` call
+    /// writes it, and without input nothing more. The deflate data then
+    /// starts in an empty output buffer, so level 0's stored blocks, cut to
+    /// the output space, don't depend on the header's length.
     private func writeHeaderIfNeeded() throws {
         guard !isHeaderWritten else { return }
         isHeaderWritten = true
-        try emit(header.bytes(level: level))
+        try compress(UnsafeRawBufferPointer(start: nil, count: 0), flush: Z_NO_FLUSH)
     }
 
     /// Feeds `input` to zlib and drains everything it produces to the sink.
@@ -218,10 +233,6 @@ public final class GzipWriter {
     private func emit(_ bytes: UnsafeRawBufferPointer) throws {
         try sink(bytes)
         outputBytes += bytes.count
-    }
-
-    private func emit(_ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBytes { try emit($0) }
     }
 
     private func close() {

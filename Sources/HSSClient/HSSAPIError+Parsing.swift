@@ -1,4 +1,5 @@
-import Foundation
+import ExportStageKit
+public import Foundation
 
 extension HSSAPIError {
     /// The longest message kept from a body; a proxy's HTML error page can be large.
@@ -36,7 +37,7 @@ extension HSSAPIError {
         now: Date = Date()
     ) {
         var fields = ParsedFields()
-        if let document = JSONDocument.parse(body), case .object = document {
+        if let document = JSONValue.parse(body), case .object = document {
             fields.collect(from: document)
         }
         let rawText = Self.shortened(String(decoding: body, as: UTF8.self))
@@ -76,14 +77,14 @@ extension HSSAPIError {
 
         static let pairs = [("error_code", "error_msg"), ("errorCode", "errorMsg"), ("code", "message")]
 
-        mutating func collect(from object: JSONDocument) {
+        mutating func collect(from object: JSONValue) {
             guard case .object(let members) = object else { return }
             if let encoded = object["encoded_authorization_message"] {
-                encodedAuthorizationMessage = encoded.text
+                encodedAuthorizationMessage = encoded.recordText
             }
-            for (codeKey, messageKey) in Self.pairs where object.has(codeKey) && object.has(messageKey) {
-                code = object[codeKey]?.text
-                message = object[messageKey]?.text.map(HSSAPIError.shortened)
+            for (codeKey, messageKey) in Self.pairs where object[codeKey] != nil && object[messageKey] != nil {
+                code = object[codeKey]?.recordText
+                message = object[messageKey]?.recordText.map(HSSAPIError.shortened)
                 return
             }
             for member in members {
@@ -91,6 +92,21 @@ extension HSSAPIError {
                     collect(from: member.value)
                 }
             }
+        }
+    }
+}
+
+extension JSONValue {
+    /// A parsed value as text for a record field or an error: strings
+    /// verbatim, numbers as written (`12345`, `1.50`), bools as `true` and
+    /// `false`, `null` as `nil`, arrays and objects as compact JSON.
+    var recordText: String? {
+        switch self {
+        case .null: return nil
+        case .bool(let value): return value ? "true" : "false"
+        case .numberLiteral(let text): return text
+        case .string(let value): return value
+        case .integer, .number, .array, .object: return serialized
         }
     }
 }

@@ -1,4 +1,6 @@
-import ExportPipeline
+public import ExportPipeline
+public import ExportStageKit
+import Foundation
 
 /// HSS answered with an HTTP status of 400 or more.
 ///

@@ -1,4 +1,6 @@
-import ExportPipeline
+public import ExportPipeline
+public import ExportStageKit
+import NIOHTTP1
 
 extension HSSClient {
     /// ListQueryExportTask: `GET /v5/{project_id}/export-task/{task_id}`.
@@ -12,7 +14,8 @@ extension HSSClient {
             pathSegments: ["v5", configuration.projectID, "export-task", taskID],
             maximumBytes: Self.maximumTaskResponseBytes
         )
-        guard let document = JSONDocument.parse(response.body), case .object = document else {
+        // Order-preserving, and the last of a repeated key wins, as in the SDK's `json.loads`.
+        guard let document = JSONValue.parse(response.body), case .object = document else {
             throw HSSResponseError(
                 kind: .garbage(preview: HSSResponseError.preview(response.body)),
                 method: "GET", path: response.path, endpoint: endpoint.baseURL,
@@ -20,11 +23,11 @@ extension HSSClient {
             )
         }
         return TaskStatus(
-            taskID: document["task_id"]?.text,
-            taskName: document["task_name"]?.text,
-            taskStatus: document["task_status"]?.text,
-            fileID: document["file_id"]?.text,
-            fileName: document["file_name"]?.text
+            taskID: document["task_id"]?.recordText,
+            taskName: document["task_name"]?.recordText,
+            taskStatus: document["task_status"]?.recordText,
+            fileID: document["file_id"]?.recordText,
+            fileName: document["file_name"]?.recordText
         )
     }
 

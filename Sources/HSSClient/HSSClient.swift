@@ -1,11 +1,12 @@
-import AsyncHTTPClient
-import ExportPipeline
-import Foundation
-import HSSSigning
-import Logging
-import NIOCore
-import NIOHTTP1
-import NIOSSL
+public import AsyncHTTPClient
+public import ExportPipeline
+public import ExportStageKit
+public import Foundation
+public import HSSSigning
+public import Logging
+public import NIOCore
+public import NIOHTTP1
+public import NIOSSL
 
 /// A client of the HSS v5 export-task API, and the pipeline's ``TaskStatusSource``.
 ///

@@ -1,5 +1,6 @@
 import ExportPipeline
-import Foundation
+public import Foundation
+public import HSSSigning
 
 /// Everything ``HSSClient`` needs to reach the HSS API of one project.
 ///

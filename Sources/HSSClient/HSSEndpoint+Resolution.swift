@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension HSSEndpoint {
     /// The prefix of the SDK's per-region endpoint override variables.

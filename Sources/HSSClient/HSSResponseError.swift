@@ -1,4 +1,5 @@
-import ExportPipeline
+public import ExportPipeline
+public import ExportStageKit
 
 /// HSS (or something in between) answered with a response the client cannot use: a
 /// redirect, a success body that is not a JSON object, or a body over the size limit.

@@ -1,4 +1,5 @@
-import ExportPipeline
+public import ExportPipeline
+public import ExportStageKit
 
 /// The request did not get an HTTP response: the connection was refused, the host name did
 /// not resolve, the TLS handshake failed, the proxy failed, or time ran out.

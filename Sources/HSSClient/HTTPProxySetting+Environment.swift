@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension HTTPProxySetting {
     /// Picks the proxy for `endpoint` from `environment`, or `nil` for a direct connection.

@@ -1,5 +1,6 @@
-import ArgumentParser
-import ExportPipeline
+public import ArgumentParser
+public import ExportPipeline
+public import ExportStageKit
 
 /// The `hss-export` command line, as a library so a custom binary can run it
 /// with more stages registered:
@@ -18,12 +19,7 @@ public struct HSSExportCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "hss-export",
         abstract: "Wait for Huawei Cloud HSS export tasks and write their results through output stages.",
-        discussion: """
-            Exit codes: 0 all tasks succeeded and all stages committed; 1 a task failed or timed out; \
-            2 bad invocation or pipeline file (nothing written, no request made); 3 the API refused or \
-            was unreachable for a task; 4 a stage failed to commit; 130 interrupted. \
-            When several apply, the highest in 130 > 4 > 3 > 1 wins.
-            """,
+        discussion: RunExitCode.documentation,
         version: HSSExportVersion.current,
         subcommands: [
             RunCommand.self, ValidateCommand.self, StagesCommand.self, QueryCommand.self,
@@ -61,11 +57,4 @@ public struct HSSExportCommand: AsyncParsableCommand {
 /// Values the command line is run with, set by ``HSSExportCommand/main(registry:)``.
 enum CommandEnvironment {
     @TaskLocal static var registry: StageRegistry = .builtIn
-}
-
-extension ArgumentParser.ExitCode {
-    /// The ArgumentParser exit code for a run's exit code.
-    init(_ code: RunExitCode) {
-        self.init(code.rawValue)
-    }
 }

@@ -2,7 +2,7 @@
 ///
 /// `description` shows the access key only: the secret key and the security token never
 /// appear in logs or error messages.
-public struct AccessKeyCredentials: Sendable, CustomStringConvertible {
+public struct AccessKeyCredentials: Sendable, Equatable, CustomStringConvertible {
     /// The access key id (AK), for example `HPUAEXAMPLEAK0000001`. Not secret.
     public var accessKey: String
     /// The secret access key (SK). Secret.

@@ -1,4 +1,4 @@
-import Crypto
+public import Crypto
 
 /// The canonical request of `SDK-HMAC-SHA256` (spec section 3, steps 4–10).
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The `X-Sdk-Date` format, `YYYYMMDD'T'HHMMSS'Z'` in UTC (`20240115T083000Z`).
 public enum SDKDate {

@@ -1,5 +1,5 @@
-import Crypto
-import Foundation
+public import Crypto
+public import Foundation
 
 /// Signs requests with `SDK-HMAC-SHA256`, as the Huawei Cloud Python SDK's `Signer` does.
 public struct SDKHMACSigner: Sendable {

@@ -1,5 +1,5 @@
-import Crypto
-import Foundation
+public import Crypto
+public import Foundation
 
 /// Verifies `SDK-HMAC-SHA256` signatures on received requests (used by the simulator).
 ///

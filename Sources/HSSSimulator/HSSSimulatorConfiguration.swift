@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 
 /// How to run an ``HSSSimulator``.
 public struct HSSSimulatorConfiguration: Sendable {

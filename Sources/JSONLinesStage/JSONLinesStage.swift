@@ -1,4 +1,4 @@
-import ExportPipeline
+public import ExportStageKit
 
 /// Writes every task's result as one JSON object per line (JSON Lines).
 ///
@@ -42,7 +42,7 @@ public actor JSONLinesStage: ExportStage {
     /// Opened at the first result, so an unwritable directory fails the stage
     /// early instead of at the end of a long wait.
     private var writer: AtomicFileWriter?
-    private var pending: [UInt8] = []
+    private var pending = EncodingBuffer()
     private var isFinished = false
 
     /// Builds the stage from its `path` and `mode` options.
@@ -57,7 +57,8 @@ public actor JSONLinesStage: ExportStage {
     /// Adds the record's line to the output.
     public func receive(_ result: ExportResult, context: RunContext) async throws {
         precondition(!isFinished, "receive after finish")
-        pending.append(contentsOf: result.jsonLine.utf8)
+        // The bytes of `result.jsonLine`, encoded straight into the buffer.
+        result.appendJSONLine(to: &pending)
         if mode == .overwrite {
             if writer == nil { writer = try AtomicFileWriter(destination: path) }
             if pending.count >= Self.flushThreshold { try flush() }
@@ -77,16 +78,16 @@ public actor JSONLinesStage: ExportStage {
             try flush()
             digest = try writer.commit()
         case .append:
-            digest = try AppendableFile.append(pending, to: path)
+            digest = try AppendableFile.append(pending.bytes, to: path)
         }
-        pending = []
+        pending = EncodingBuffer()
         writer = nil
         context.publish(Artifact(stage: Self.typeName, path: path, bytes: digest.bytes, sha256: digest.sha256))
     }
 
     private func flush() throws {
         guard let writer, !pending.isEmpty else { return }
-        try writer.write(pending)
-        pending.removeAll(keepingCapacity: true)
+        try pending.withUnsafeBytes { try writer.write($0) }
+        pending.removeAll()
     }
 }

@@ -1,4 +1,4 @@
-import ExportPipeline
+import ExportStageKit
 
 /// Text in the Prometheus exposition format (version 0.0.4), built family by
 /// family and handed to a file writer in chunks, so a large batch never sits

@@ -1,4 +1,4 @@
-import ExportPipeline
+public import ExportStageKit
 
 extension PrometheusTextfileStage {
     /// The stage's validated settings.

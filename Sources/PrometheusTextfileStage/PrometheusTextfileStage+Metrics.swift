@@ -1,4 +1,5 @@
-import ExportPipeline
+import ExportStageKit
+import Foundation
 
 extension PrometheusTextfileStage {
     /// Writes every family: per-task ones first (in pipeline-file order), then

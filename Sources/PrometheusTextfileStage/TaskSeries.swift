@@ -1,4 +1,4 @@
-import ExportPipeline
+import ExportStageKit
 
 /// What the per-task families need of one result, with its label lists
 /// escaped once at receipt rather than once per series.

@@ -1,5 +1,5 @@
 /// The command line of `StageBenchmarks`, parsed by hand because the target
-/// depends on nothing but the pipeline core and the stages.
+/// depends on nothing but the stage kit and the stages.
 struct BenchmarkOptions: Sendable, Equatable {
     /// A bad command line: what was wrong and how to write it instead.
     struct UsageError: Error, CustomStringConvertible {
@@ -17,18 +17,30 @@ struct BenchmarkOptions: Sendable, Equatable {
     var json = false
     /// Leave the temp directory and its outputs behind for inspection.
     var keepOutputs = false
+    /// Write the outputs into this directory (created if missing) and keep
+    /// them, instead of a temp directory.
+    var outputDirectory: String?
+    /// Write the synthetic records as JSON Lines to this file before timing,
+    /// so another implementation can be measured on the same records.
+    var dumpRecordsPath: String?
+    /// Only the stages with these type names (`jsonl`, `csv`, ...); all when `nil`.
+    var stageTypes: [String]?
     /// Print the usage and exit.
     var help = false
 
     static let usage = """
-        USAGE: StageBenchmarks [--records N] [--repeat N] [--gzip-mib N] [--json] [--keep]
+        USAGE: StageBenchmarks [--records N] [--repeat N] [--gzip-mib N] [--stages LIST] [--json] [--keep]
+                               [--output-dir DIR] [--dump-records FILE]
 
-          --records N    records written through each stage (default 100000)
-          --repeat N     runs of each measurement; the median is printed (default 3)
-          --gzip-mib N   MiB of JSON Lines for GzipWriter vs gzip -6 (default 64; 0 skips it)
-          --json         print one JSON object instead of the table
-          --keep         keep the temp directory with every output, to inspect them
-          -h, --help     show this help
+          --records N          records written through each stage (default 100000)
+          --repeat N           runs of each measurement; the median is printed (default 3)
+          --gzip-mib N         MiB of JSON Lines for GzipWriter vs gzip -6 (default 64; 0 skips it)
+          --stages LIST        only these stage types, comma-separated (jsonl,csv,prometheus-textfile,gzip-manifest)
+          --json               print one JSON object instead of the table
+          --keep               keep the temp directory with every output, to inspect them
+          --output-dir DIR     write the outputs into DIR (created if missing) and keep them
+          --dump-records FILE  write the synthetic records to FILE as JSON Lines before timing
+          -h, --help           show this help
         """
 
     /// Parses `arguments` (without the program name).
@@ -52,6 +64,20 @@ struct BenchmarkOptions: Sendable, Equatable {
             case "--records": records = try integer(minimum: 1)
             case "--repeat": repeats = try integer(minimum: 1)
             case "--gzip-mib": gzipMiB = try integer(minimum: 0)
+            case "--stages":
+                guard let text = inlineValue ?? remaining.popFirst() else {
+                    throw UsageError(message: "error: --stages needs a value, e.g. '--stages jsonl,csv'")
+                }
+                let types = text.split(separator: ",").map(String.init).filter { !$0.isEmpty }
+                guard !types.isEmpty else {
+                    throw UsageError(message: "error: --stages lists no stage type, e.g. '--stages jsonl,csv'")
+                }
+                stageTypes = types
+            case "--output-dir", "--dump-records":
+                guard let path = inlineValue ?? remaining.popFirst(), !path.isEmpty else {
+                    throw UsageError(message: "error: \(name) needs a path, e.g. '\(name) /tmp/bench\(name == "--dump-records" ? "/records.jsonl" : "")'")
+                }
+                if name == "--output-dir" { outputDirectory = path } else { dumpRecordsPath = path }
             case "--json" where inlineValue == nil: json = true
             case "--keep" where inlineValue == nil: keepOutputs = true
             case "-h", "--help": help = true

@@ -1,4 +1,4 @@
-import ExportPipeline
+import ExportStageKit
 
 extension BenchmarkReport {
     /// The report as one JSON object with a stable key order, for scripts

@@ -1,5 +1,5 @@
 import CSVStage
-import ExportPipeline
+import ExportStageKit
 import GzipManifestStage
 import JSONLinesStage
 import PrometheusTextfileStage

@@ -1,4 +1,4 @@
-import ExportPipeline
+import ExportStageKit
 import Foundation
 
 /// One built-in file stage, configured as a pipeline file would configure it,

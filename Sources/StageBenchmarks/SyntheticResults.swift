@@ -1,4 +1,4 @@
-import ExportPipeline
+import ExportStageKit
 import Foundation
 
 /// Deterministic, realistic-looking records: mostly successes, some failures,

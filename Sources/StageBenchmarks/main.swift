@@ -1,3 +1,4 @@
+import ExportStageKit
 import Foundation
 
 // Writes the same records through every built-in file stage, then compares

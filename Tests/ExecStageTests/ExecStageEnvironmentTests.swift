@@ -1,5 +1,7 @@
 @testable import ExecStage
 import ExportPipeline
+import ExportStageKit
+import ExportStageTesting
 import Foundation
 import Testing
 import TestSupport
@@ -68,7 +70,7 @@ struct ExecStageEnvironmentTests {
 
     @Test(arguments: credentialNames)
     func passingACredentialVariableIsRefused(name: String) async throws {
-        try await withTemporaryDirectory { directory in
+        _ = try await withTemporaryDirectory { directory in
             #expect {
                 _ = try ExecStageHarness.makeStage(directory, command: ["cat"], passEnvironment: ["PATH", name])
             } throws: { error in
@@ -80,7 +82,7 @@ struct ExecStageEnvironmentTests {
 
     @Test(arguments: credentialNames)
     func settingACredentialVariableIsRefused(name: String) async throws {
-        try await withTemporaryDirectory { directory in
+        _ = try await withTemporaryDirectory { directory in
             #expect {
                 _ = try ExecStageHarness.makeStage(directory, command: ["cat"], environment: [(name, "value")])
             } throws: { error in
@@ -112,6 +114,18 @@ struct ExecStageEnvironmentTests {
     func namesAProcessEnvironmentCannotHoldAreRefused(name: String) throws {
         #expect(throws: StageOptionError.self) {
             _ = try ChildEnvironment(passing: [], adding: [.init(name, "v")], from: [:])
+        }
+    }
+
+    @Test func namesStartingWithADigitAreRefusedAtLoadTime() throws {
+        #expect {
+            _ = try ChildEnvironment(passing: [], adding: [.init("1PASS", "v")], from: [:])
+        } throws: { error in
+            (error as? StageOptionError)?.description
+                == "option 'environment': '1PASS' is not a variable name: it starts with a digit; use a name such as NOTIFY_URL, starting with a letter or '_'"
+        }
+        #expect(throws: StageOptionError.self) {
+            _ = try ChildEnvironment(passing: ["9LIVES"], adding: [], from: ["9LIVES": "v"])
         }
     }
 }

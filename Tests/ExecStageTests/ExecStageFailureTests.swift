@@ -1,5 +1,7 @@
 import ExecStage
 import ExportPipeline
+import ExportStageKit
+import ExportStageTesting
 import Foundation
 import Testing
 import TestSupport
@@ -75,6 +77,47 @@ struct ExecStageFailureTests {
             )
             #expect(clock.now - start < .seconds(15))
             #expect(error?.description == "command '/bin/sh' timed out after 1s and was killed; raise the stage's timeout if it needs longer: waiting")
+            for name in ["shell.pid", "sleep.pid"] {
+                let pid = try #require(Int32(try directory.read(name).trimmingCharacters(in: .whitespacesAndNewlines)))
+                #expect(await ProcessTable.hasEnded(pid), "\(name) \(pid) still runs")
+            }
+        }
+    }
+
+    @Test func timeoutAlsoKillsWhatOutlivesTheCommand() async throws {
+        try await withTemporaryDirectory { directory in
+            // The shell ends on SIGTERM; the sleep it started ignores it and
+            // keeps the pipes open, so only the SIGKILL to the group stops it.
+            let script = #"(trap '' TERM; exec sleep 30) & echo $! > "$1"; wait"#
+            let clock = ContinuousClock()
+            let start = clock.now
+            let error = try await failure(of: ExecStageHarness.shell(script, directory.file("sleep.pid")), timeout: .seconds(1), in: directory)
+            #expect(clock.now - start < .seconds(15))
+            #expect(error?.reason == .timedOut(.seconds(1)))
+            let pid = try #require(Int32(try directory.read("sleep.pid").trimmingCharacters(in: .whitespacesAndNewlines)))
+            #expect(await ProcessTable.hasEnded(pid), "sleep \(pid) still runs")
+        }
+    }
+
+    @Test func cancellingTheRunStopsTheCommandAndWhatItStarted() async throws {
+        try await withTemporaryDirectory { directory in
+            // Both ignore SIGTERM, so only the SIGKILL to the group stops them.
+            // The shell says it has started by renaming its pid file into place.
+            let script = #"trap '' TERM; sleep 30 & echo $! > "$1"; echo $$ > "$2.new"; mv "$2.new" "$2"; wait"#
+            let stage = try ExecStageHarness.makeStage(
+                directory, command: ExecStageHarness.shell(script, directory.file("sleep.pid"), directory.file("shell.pid")), timeout: .seconds(60)
+            )
+            let clock = ContinuousClock()
+            let start = clock.now
+            let running = Task { try await ExecStageHarness.run(stage, [SampleResults.succeeded()]) }
+            while !FileManager.default.fileExists(atPath: directory.file("shell.pid")) {
+                try #require(clock.now - start < .seconds(30), "the command did not start")
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            running.cancel()
+            let result = await running.result
+            #expect(clock.now - start < .seconds(30))
+            #expect(throws: CancellationError.self) { try result.get() }
             for name in ["shell.pid", "sleep.pid"] {
                 let pid = try #require(Int32(try directory.read(name).trimmingCharacters(in: .whitespacesAndNewlines)))
                 #expect(await ProcessTable.hasEnded(pid), "\(name) \(pid) still runs")

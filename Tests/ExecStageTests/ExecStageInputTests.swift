@@ -1,5 +1,7 @@
 import ExecStage
 import ExportPipeline
+import ExportStageKit
+import ExportStageTesting
 import Foundation
 import Testing
 import TestSupport
@@ -72,6 +74,18 @@ struct ExecStageInputTests {
             } catch let error as ExecStageError {
                 #expect(error.reason == .exited(status: expectedStatus ?? 0))
             }
+        }
+    }
+
+    /// A command that closes its standard input and goes on running makes
+    /// the stage's next write fail with EPIPE while the command is alive; the
+    /// SIGPIPE that comes with it must not end the test process.
+    @Test func commandThatClosesItsInputButKeepsRunningDoesNotKillTheProcess() async throws {
+        try await withTemporaryDirectory { directory in
+            // The second of sleep is the "keeps running", not a wait for anything.
+            let stage = try ExecStageHarness.makeStage(directory, command: ExecStageHarness.shell("exec 0<&-; sleep 1"), timeout: .seconds(30))
+            let results = (0..<2_000).map { SampleResults.succeeded(id: "task-\($0)") }
+            try await ExecStageHarness.run(stage, results)
         }
     }
 

@@ -1,24 +1,29 @@
 import ExecStage
 import ExportPipeline
+import ExportStageKit
+import ExportStageTesting
 import Foundation
+import InMemoryLogging
 import Logging
 import Testing
 import TestSupport
 
 @Suite("exec stage: logging")
 struct ExecStageLoggingTests {
-    /// A run context whose logger records into `store`.
-    func context(_ store: RecordingLogHandler.Store) -> RunContext {
-        RunContext(
+    /// A run context whose logger records every message into `store`.
+    func context(_ store: InMemoryLogHandler) -> RunContext {
+        var handler = store
+        handler.logLevel = .trace
+        return RunContext(
             runID: "run-1", startedAt: SampleResults.referenceDate, pipelineFile: "/tmp/test.pipeline.yaml",
             pipelineSHA256: String(repeating: "0", count: 64), toolVersion: "0.0.0-test",
-            logger: Logger(label: "test") { _ in RecordingLogHandler(store: store) }
+            logger: Logger(label: "test") { _ in handler }
         )
     }
 
     @Test func standardOutputIsLoggedAtInfoAndTruncated() async throws {
         try await withTemporaryDirectory { directory in
-            let store = RecordingLogHandler.Store()
+            let store = InMemoryLogHandler()
             let script = "cat > /dev/null; head -c 10000 /dev/zero | tr '\\0' x; echo; echo 'almost done' >&2"
             let stage = try ExecStageHarness.makeStage(directory, command: ExecStageHarness.shell(script))
             try await ExecStageHarness.run(stage, [SampleResults.succeeded()], context: context(store))
@@ -31,7 +36,7 @@ struct ExecStageLoggingTests {
 
     @Test func unreadInputIsNoted() async throws {
         try await withTemporaryDirectory { directory in
-            let store = RecordingLogHandler.Store()
+            let store = InMemoryLogHandler()
             let stage = try ExecStageHarness.makeStage(directory, command: ["true"])
             let results = (0..<2_000).map { SampleResults.succeeded(id: "task-\($0)") }
             try await ExecStageHarness.run(stage, results, context: context(store))
@@ -42,5 +47,12 @@ struct ExecStageLoggingTests {
             #expect(notices.first?.hasPrefix("command 'true' read ") == true)
             #expect(notices.first?.hasSuffix(" of \(total) input bytes before closing its standard input") == true)
         }
+    }
+}
+
+extension InMemoryLogHandler {
+    /// Every message logged at `level`, in order.
+    func messages(at level: Logger.Level) -> [String] {
+        entries.filter { $0.level == level }.map(\.message.description)
     }
 }

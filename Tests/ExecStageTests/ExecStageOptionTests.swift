@@ -1,5 +1,7 @@
 import ExecStage
 import ExportPipeline
+import ExportStageKit
+import ExportStageTesting
 import Foundation
 import Testing
 import TestSupport

@@ -1,4 +1,5 @@
 import ExportPipeline
+import ExportStageKit
 import Foundation
 import Testing
 import TestSupport
@@ -203,7 +204,8 @@ import TestSupport
             "p.yaml:5:46: error: environment variable 'MY_SK' used by 'secret_key' is not set; export MY_SK=…",
         ])
         let run = try load(yaml, environment: ["MY_AK": "ak", "MY_SK": "sk"], forRun: true)
-        #expect(try Credentials.resolve(run.source.auth, environment: [:]) == .accessKey(accessKey: "ak", secretKey: "sk", securityToken: nil))
+        // The client turns this into credentials (HSSClientTests.CredentialsResolutionTests).
+        #expect(run.source.auth == .accessKey(accessKey: .value("ak", variable: nil), secretKey: .value("sk", variable: nil), securityToken: nil))
     }
 
     @Test func runChecksThatOutputDirectoriesExist() throws {
@@ -243,12 +245,6 @@ import TestSupport
     }
 }
 
-/// Synchronous variant for tests that need no concurrency.
-func withTemporaryDirectoryBlocking<T>(_ body: (TemporaryDirectory) throws -> T) throws -> T {
-    let directory = try TemporaryDirectory()
-    defer { directory.remove() }
-    return try body(directory)
-}
 
 @Suite struct SecurityTokenTests {
     @Test func anEmptySecurityTokenMeansPermanentKeys() throws {
@@ -266,6 +262,6 @@ func withTemporaryDirectoryBlocking<T>(_ body: (TemporaryDirectory) throws -> T)
         #expect(pipeline.source.auth == .accessKey(accessKey: .value("ak", variable: nil), secretKey: .value("sk", variable: nil), securityToken: nil))
         let temporary = try PipelineLoader(registry: PipelineLoaderTests.registry, environment: ["STS_TOKEN": "sts"], isForRun: true)
             .load(yaml: yaml, file: "p.yaml", baseDirectory: "/tmp")
-        #expect(try Credentials.resolve(temporary.source.auth, environment: [:]) == .accessKey(accessKey: "ak", secretKey: "sk", securityToken: "sts"))
+        #expect(temporary.source.auth == .accessKey(accessKey: .value("ak", variable: nil), secretKey: .value("sk", variable: nil), securityToken: .value("sts", variable: nil)))
     }
 }

@@ -1,4 +1,5 @@
 import ExportPipeline
+import ExportStageKit
 import Foundation
 import Testing
 import TestSupport
@@ -16,13 +17,15 @@ import TestSupport
     }
 
     @Test func resultsReachStagesInFileOrderNotFinishOrder() async throws {
+        let clock = VirtualClock()
         let source = ScriptedStatusSource([
             "slow": [.delayed(.milliseconds(150), "success")],
             "fast": [.status("success")],
             "mid": [.delayed(.milliseconds(50), "failure")],
-        ])
+        ], clock: clock.waitClock)
         let pipeline = try pipeline(tasks: ["slow", "fast", "mid"], stages: [("record", options())])
-        let report = await PipelineRunner(pipeline: pipeline, source: source, toolVersion: "test", runID: "run-x").run()
+        let runner = PipelineRunner(pipeline: pipeline, source: source, toolVersion: "test", runID: "run-x", clock: clock.waitClock)
+        let report = try await clock.run { await runner.run() }
         let stage = try #require(pipeline.stages[0].stage as? RecordingStage)
         #expect(stage.seen.received.map(\.taskID) == ["slow", "fast", "mid"])
         #expect(stage.seen.received.allSatisfy { $0.runID == "run-x" })
@@ -50,16 +53,19 @@ import TestSupport
     }
 
     @Test func anInterruptedRunStillCommitsEveryStage() async throws {
-        let source = ScriptedStatusSource(["done": [.status("success")], "never": [.status("running")]])
+        let clock = VirtualClock()
+        let source = ScriptedStatusSource(["done": [.status("success")], "never": [.status("running")]], clock: clock.waitClock)
         var wait = TaskWaiterTests.fast
         wait.timeout = .seconds(30)
         let pipeline = try pipeline(tasks: ["done", "never"], stages: [("record", options())], wait: wait)
         let interruption = RunInterruption()
-        let runner = PipelineRunner(pipeline: pipeline, source: source, toolVersion: "test", interruption: interruption)
-        async let report = runner.run()
-        try await Task.sleep(for: .milliseconds(200))
-        interruption.trigger()
-        let finished = await report
+        let runner = PipelineRunner(pipeline: pipeline, source: source, toolVersion: "test", interruption: interruption, clock: clock.waitClock)
+        let finished = try await clock.run {
+            async let report = runner.run()
+            try await clock.sleep(for: .milliseconds(200))
+            interruption.trigger()
+            return await report
+        }
         #expect(finished.results.map(\.outcome) == [.succeeded, .interrupted])
         #expect(finished.summary.interrupted)
         #expect(finished.exitCode == .interrupted)

@@ -1,26 +1,31 @@
 import ExportPipeline
+import ExportStageKit
 import Foundation
 import Testing
 import TestSupport
 
+/// The waiter in virtual time: every delay, deadline and budget window is
+/// exact, and the suite takes milliseconds of real time.
 @Suite struct TaskWaiterTests {
-    /// Short delays, and a deadline far enough away that a machine busy with
-    /// other tests (seconds without a free thread) cannot time a task out.
+    /// Short delays and a far deadline (virtual time, so only the ratios matter).
     static let fast = WaitPolicy(
         initialInterval: .milliseconds(10), maxInterval: .milliseconds(40), multiplier: 2, jitter: 0,
         timeout: .seconds(120), concurrency: 4, rateLimit: .init(requests: 1000, per: .seconds(1))
     )
     static let scope = ResultScope(projectID: "p", region: "r", enterpriseProjectID: "0", runID: "run-1")
 
-    func waitForOne(_ answers: [ScriptedStatusSource.Answer], policy: WaitPolicy = fast) async -> (ExportResult, ScriptedStatusSource) {
-        let source = ScriptedStatusSource(["t": answers])
-        let waiter = TaskWaiter(policy: policy, source: source, scope: Self.scope)
-        let result = await waiter.waitForTask(TaskSpec(id: "t"), budget: RequestBudget(policy.rateLimit))
+    func waitForOne(_ answers: [ScriptedStatusSource.Answer], policy: WaitPolicy = fast) async throws -> (ExportResult, ScriptedStatusSource) {
+        let clock = VirtualClock()
+        let source = ScriptedStatusSource(["t": answers], clock: clock.waitClock)
+        let waiter = TaskWaiter(policy: policy, source: source, scope: Self.scope, clock: clock.waitClock, random: .seeded(7))
+        let result = try await clock.run {
+            await waiter.waitForTask(TaskSpec(id: "t"), budget: RequestBudget(policy.rateLimit, clock: clock.waitClock))
+        }
         return (result, source)
     }
 
-    @Test func successAfterRunningPollsCostsOneRequestPerPoll() async {
-        let (result, source) = await waitForOne([.status("running"), .status("running"), .status("running"), .status("success")])
+    @Test func successAfterRunningPollsCostsOneRequestPerPoll() async throws {
+        let (result, source) = try await waitForOne([.status("running"), .status("running"), .status("running"), .status("success")])
         #expect(result.outcome == .succeeded)
         #expect(result.polls == 4)
         #expect(source.calls["t"] == 4)
@@ -32,66 +37,70 @@ import TestSupport
         #expect(result.projectID == "p" && result.runID == "run-1")
     }
 
-    @Test func failureEndsPollingAtOnce() async {
-        let (result, source) = await waitForOne([.status("failure"), .status("success")])
+    @Test func failureEndsPollingAtOnce() async throws {
+        let (result, source) = try await waitForOne([.status("failure"), .status("success")])
         #expect(result.outcome == .failed)
         #expect(source.calls["t"] == 1)
     }
 
-    @Test func permanentErrorsEndTheTaskWithOutcomeError() async {
-        let (result, source) = await waitForOne([.failure(.permanent, code: "APIG.0301")])
+    @Test func permanentErrorsEndTheTaskWithOutcomeError() async throws {
+        let (result, source) = try await waitForOne([.failure(.permanent, code: "APIG.0301")])
         #expect(result.outcome == .error)
         #expect(result.error == .init(code: "APIG.0301", message: "scripted APIG.0301", requestID: "req-APIG.0301"))
         #expect(source.calls["t"] == 1)
     }
 
-    @Test func transientErrorsAreRetriedAndClearedBySuccess() async {
-        let (result, _) = await waitForOne([.failure(.transient, code: "HSS.1000"), .failure(.throttled(retryAfter: .milliseconds(20)), code: "APIG.0308"), .status("success")])
+    @Test func transientErrorsAreRetriedAndClearedBySuccess() async throws {
+        let (result, _) = try await waitForOne([.failure(.transient, code: "HSS.1000"), .failure(.throttled(retryAfter: .milliseconds(20)), code: "APIG.0308"), .status("success")])
         #expect(result.outcome == .succeeded)
         #expect(result.polls == 3)
         #expect(result.error == nil)
     }
 
-    @Test func unknownStatusesAreKeptAndPolledLikeRunning() async {
-        let (result, _) = await waitForOne([.status("queued"), .status("success")])
+    @Test func unknownStatusesAreKeptAndPolledLikeRunning() async throws {
+        let (result, _) = try await waitForOne([.status("queued"), .status("success")])
         #expect(result.outcome == .succeeded)
         #expect(result.polls == 2)
     }
 
-    @Test func aTaskStillRunningAtItsDeadlineTimesOutAfterAFinalPoll() async {
+    @Test func aTaskStillRunningAtItsDeadlineTimesOutAfterAFinalPoll() async throws {
         var policy = Self.fast
         policy.timeout = .milliseconds(100)
-        let (result, _) = await waitForOne([.status("running")], policy: policy)
+        let (result, _) = try await waitForOne([.status("running")], policy: policy)
         #expect(result.outcome == .timedOut)
         #expect(result.taskStatus == "running")
         #expect(result.waitSeconds >= 0.1)
-        // At least one regular poll and the final one at the deadline, unless the
-        // machine was so busy that the task woke more than the grace after it.
-        #expect(result.polls >= 2 || result.waitSeconds > 1.1)
+        // Polls at 0, 10, 30, 70 ms (backoff 10, 20, 40) and the final one at the
+        // 100 ms deadline: exact in virtual time.
+        #expect(result.polls == 5)
+        #expect(result.waitSeconds == 0.1)
     }
 
-    @Test func aTaskUnreachableUntilItsDeadlineEndsAsError() async {
+    @Test func aTaskUnreachableUntilItsDeadlineEndsAsError() async throws {
         var policy = Self.fast
         policy.timeout = .milliseconds(80)
-        let (result, _) = await waitForOne([.failure(.transient, code: "transport")], policy: policy)
+        let (result, _) = try await waitForOne([.failure(.transient, code: "transport")], policy: policy)
         #expect(result.outcome == .error)
         #expect(result.error?.code == "transport")
     }
 
-    @Test func cancellationRecordsEveryUnfinishedTaskAsInterrupted() async {
+    @Test func cancellationRecordsEveryUnfinishedTaskAsInterrupted() async throws {
         var policy = Self.fast
         policy.concurrency = 1
-        let source = ScriptedStatusSource(["a": [.status("running")], "b": [.status("success")]])
-        let waiter = TaskWaiter(policy: policy, source: source, scope: Self.scope)
+        let clock = VirtualClock()
+        let source = ScriptedStatusSource(["a": [.status("running")], "b": [.status("success")]], clock: clock.waitClock)
+        let waiter = TaskWaiter(policy: policy, source: source, scope: Self.scope, clock: clock.waitClock)
         let collected = Collected()
-        let waiting = Task {
-            await waiter.wait(for: [TaskSpec(id: "a"), TaskSpec(id: "b", name: "bee")]) { event in
-                if case .finished(let index, let result) = event { await collected.add(index, result) }
+        try await clock.run {
+            let waiting = Task {
+                await waiter.wait(for: [TaskSpec(id: "a"), TaskSpec(id: "b", name: "bee")]) { event in
+                    if case .finished(let index, let result) = event { await collected.add(index, result) }
+                }
             }
+            try await clock.sleep(for: .milliseconds(100))
+            waiting.cancel()
+            await waiting.value
         }
-        try? await Task.sleep(for: .milliseconds(100))
-        waiting.cancel()
-        await waiting.value
         let results = await collected.sorted
         #expect(results.map(\.outcome) == [.interrupted, .interrupted])
         #expect(results[0].polls > 0)
@@ -100,41 +109,52 @@ import TestSupport
         #expect(source.calls["b"] == nil)
     }
 
-    @Test func theSharedBudgetIsNeverExceededInAnyWindow() async {
+    @Test func theSharedBudgetIsNeverExceededInAnyWindow() async throws {
         let policy = WaitPolicy(
             initialInterval: .milliseconds(1), maxInterval: .milliseconds(1), multiplier: 1, jitter: 0,
             timeout: .seconds(10), concurrency: 4, rateLimit: .init(requests: 4, per: .milliseconds(400))
         )
         let running: [ScriptedStatusSource.Answer] = [.status("running"), .status("running"), .status("success")]
-        let source = ScriptedStatusSource(["a": running, "b": running, "c": running, "d": running])
-        let waiter = TaskWaiter(policy: policy, source: source, scope: Self.scope)
-        await waiter.wait(for: ["a", "b", "c", "d"].map { TaskSpec(id: $0) }) { _ in }
+        let clock = VirtualClock()
+        let source = ScriptedStatusSource(["a": running, "b": running, "c": running, "d": running], clock: clock.waitClock)
+        let waiter = TaskWaiter(policy: policy, source: source, scope: Self.scope, clock: clock.waitClock)
+        try await clock.run {
+            await waiter.wait(for: ["a", "b", "c", "d"].map { TaskSpec(id: $0) }) { _ in }
+        }
         let times = source.requestTimes
         #expect(times.count == 12)
         // At most 4 requests in any 400 ms window as the source sees them: request k+4
-        // arrives at least 400 ms after request k. Exact, because the budget anchors
-        // each window on the answer to the earlier request, whatever the scheduling.
+        // arrives at least 400 ms after request k (the budget anchors each window on
+        // the answer to the earlier request), and, the budget being the bottleneck,
+        // no later: 12 requests take exactly two more windows.
         for index in 0..<(times.count - 4) {
             let gap = times[index + 4] - times[index]
             #expect(gap >= .milliseconds(400), "requests \(index) and \(index + 4) only \(gap) apart")
         }
+        #expect(times.last.map { $0.offset } == .milliseconds(800))
     }
 
     @Test func aThrottledResponsePausesEveryTask() async throws {
-        let budget = RequestBudget(.init(requests: 100, per: .seconds(1)))
+        let clock = VirtualClock()
+        let wait = clock.waitClock
+        let budget = RequestBudget(.init(requests: 100, per: .seconds(1)), clock: wait)
         await budget.pause(for: .milliseconds(150))
-        let start = ContinuousClock.now
-        let allowed = try await budget.acquire(before: start + .seconds(5))
+        let start = wait.now
+        let allowed = try await clock.run { try await budget.acquire(before: start + .seconds(5)) }
         #expect(allowed != nil)
-        #expect(ContinuousClock.now - start >= .milliseconds(150))
-        #expect(try await budget.acquire(before: ContinuousClock.now + .milliseconds(1)) != nil)
+        #expect(wait.now - start >= .milliseconds(150))
+        #expect(wait.now - start == .milliseconds(150))
+        #expect(try await budget.acquire(before: wait.now + .milliseconds(1)) != nil)
     }
 
     @Test func theBudgetRefusesASlotBeyondTheDeadline() async throws {
-        let budget = RequestBudget(.init(requests: 1, per: .seconds(60)))
-        let first = try #require(try await budget.acquire(before: ContinuousClock.now + .seconds(1)))
+        let clock = VirtualClock()
+        let wait = clock.waitClock
+        let budget = RequestBudget(.init(requests: 1, per: .seconds(60)), clock: wait)
+        let first = try #require(try await budget.acquire(before: wait.now + .seconds(1)))
         await budget.release(first)
-        #expect(try await budget.acquire(before: ContinuousClock.now + .seconds(1)) == nil)
+        #expect(try await budget.acquire(before: wait.now + .seconds(1)) == nil)
+        #expect(clock.elapsed == .zero)
     }
 
     @Test func backoffGrowsAndIsCapped() {

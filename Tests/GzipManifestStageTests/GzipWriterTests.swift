@@ -1,4 +1,5 @@
 import ExportPipeline
+import ExportStageKit
 import Foundation
 import GzipManifestStage
 import Testing
@@ -70,6 +71,66 @@ struct GzipWriterTests {
         let file = try compress(Array("x".utf8), header: GzipWriter.Header(modificationTime: 7, fileName: name))
         #expect(file[3] == 0x00, "FLG must not announce FNAME")
         #expect(Array(file[4..<8]) == [7, 0, 0, 0])
+    }
+
+    @Test func wholeFileIsGolden() throws {
+        // Header, a fixed-Huffman block for "hello", CRC-32 and ISIZE: the
+        // exact bytes of every earlier release for this input.
+        let file = try compress(Array("hello".utf8), header: GzipWriter.Header(modificationTime: 0x0102_0304, fileName: "a.json"))
+        #expect(file == [
+            0x1f, 0x8b, 0x08, 0x08, 0x04, 0x03, 0x02, 0x01, 0x00, 0xff, 0x61, 0x2e,
+            0x6a, 0x73, 0x6f, 0x6e, 0x00, 0xcb, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00,
+            0x86, 0xa6, 0x10, 0x36, 0x05, 0x00, 0x00, 0x00,
+        ])
+        let smallest = try compress(Array("hello".utf8), level: 9)
+        #expect(smallest == [
+            0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xcb, 0x48,
+            0xcd, 0xc9, 0xc9, 0x07, 0x00, 0x86, 0xa6, 0x10, 0x36, 0x05, 0x00, 0x00,
+            0x00,
+        ])
+    }
+
+    @Test func headerReachesTheSinkOnItsOwn() throws {
+        var pieces: [[UInt8]] = []
+        let writer = try GzipWriter(header: GzipWriter.Header(modificationTime: 0x0A0B_0C0D, fileName: "m.json")) { pieces.append(Array($0)) }
+        #expect(pieces.isEmpty, "nothing before the first write")
+        try writer.write([UInt8]())
+        #expect(pieces == [[0x1f, 0x8b, 0x08, 0x08, 0x0d, 0x0c, 0x0b, 0x0a, 0x00, 0xff] + Array("m.json".utf8) + [0]])
+        try writer.write(Array("hello".utf8))
+        try writer.finish()
+        #expect(pieces.count == 2)
+    }
+
+    @Test(arguments: [0, 1, 6, 9])
+    func compressedDataDoesNotDependOnTheHeader(level: Int) throws {
+        // 300 kB: several stored blocks at level 0, whose lengths follow the
+        // output space; the header must not shift them.
+        var seed: UInt64 = 11
+        let input = Self.generatedText(count: 300_000, seed: &seed)
+        let bare = try compress(input, level: level)
+        let named = try compress(input, level: level, header: GzipWriter.Header(modificationTime: 1_700_000_000, fileName: "a-longer-name.json"))
+        let nameLength = "a-longer-name.json".utf8.count + 1
+        #expect(named.count == bare.count + nameLength)
+        #expect(Array(named.dropFirst(10 + nameLength)) == Array(bare.dropFirst(10)))
+        #expect(Array(named.prefix(10)) == [0x1f, 0x8b, 0x08, 0x08, 0x00, 0xf1, 0x53, 0x65, bare[8], 0xff])
+    }
+
+    @Test func totalsMatchTheTrailer() throws {
+        var seed: UInt64 = 3
+        let input = Self.generatedText(count: 1 << 20, seed: &seed)
+        let sink = CollectingSink()
+        let writer = try GzipWriter(header: .now(fileName: "totals.json")) { sink.bytes += $0 }
+        for start in stride(from: 0, to: input.count, by: 100_000) {
+            try writer.write(Array(input[start..<min(start + 100_000, input.count)]))
+        }
+        let totals = try writer.finish()
+        let trailer = Array(sink.bytes.suffix(8))
+        let crc = trailer[0..<4].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        let size = trailer[4..<8].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        #expect(totals.crc32 == crc)
+        #expect(Int(size) == input.count)
+        #expect(totals.inputBytes == input.count)
+        #expect(totals.outputBytes == sink.bytes.count)
     }
 
     @Test(.enabled(if: ExternalTool.shouldRun("gzip")))

@@ -1,5 +1,6 @@
 import HSSClient
 import Testing
+import HSSSigning
 
 @Suite struct EndpointResolutionTests {
     @Test func regionResolvesToTheHuaweiCloudHost() throws {

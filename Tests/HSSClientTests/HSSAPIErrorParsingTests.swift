@@ -1,6 +1,7 @@
 import ExportPipeline
+import ExportStageKit
 import Foundation
-import HSSClient
+@testable import HSSClient
 import Testing
 
 /// Spec section 5: every rule of the SDK's `DefaultExceptionHandler`.
@@ -106,6 +107,31 @@ import Testing
         let error = parse(400, #"{"code":401,"message":{"why":"nested"}}"#)
         #expect(error.code == "401")
         #expect(error.message == #"{"why":"nested"}"#)
+    }
+
+    @Test func numbersKeepTheTextTheyWereWrittenWith() {
+        let error = parse(400, #"{"error_code":1.50,"error_msg":12345}"#)
+        #expect(error.code == "1.50")
+        #expect(error.message == "12345")
+        let exponent = parse(400, #"{"code":-1E+3,"message":[1.0,{"a":2e5}]}"#)
+        #expect(exponent.code == "-1E+3")
+        #expect(exponent.message == #"[1.0,{"a":2e5}]"#)
+    }
+
+    @Test func theLastOfARepeatedKeyWinsAsInPython() {
+        let error = parse(400, #"{"error_code":"A","error_msg":"first","error_code":"B"}"#)
+        #expect(error.code == "B")
+        #expect(error.message == "first")
+    }
+
+    @Test func taskFieldsBecomeRecordTextAsWritten() throws {
+        let body = #"{"task_id":12345,"task_name":null,"task_status":"running","file_id":1.50,"file_name":true,"task_status":"success"}"#
+        let document = try #require(JSONValue.parse(Array(body.utf8)))
+        #expect(document["task_id"]?.recordText == "12345")
+        #expect(document["task_name"].map(\.recordText) == .some(nil))
+        #expect(document["task_status"]?.recordText == "success")
+        #expect(document["file_id"]?.recordText == "1.50")
+        #expect(document["file_name"]?.recordText == "true")
     }
 
     @Test func escapedJSONStringsAreDecoded() {

@@ -1,4 +1,6 @@
+import InMemoryLogging
 import ExportPipeline
+import ExportStageKit
 import HSSClient
 import HSSSigning
 import Logging
@@ -7,12 +9,12 @@ import Testing
 /// Secrets never reach the log, even at trace level, and every request is logged at debug.
 @Suite struct HSSClientLoggingTests {
     @Test func tokenRequestsLogAtDebugWithoutTheToken() async throws {
-        let (logger, lines) = CapturingLogHandler.logger(level: .trace)
+        let (logger, lines) = InMemoryLogHandler.logger(level: .trace)
         _ = try await SimulatorFixture.withClient(credentials: SimulatorFixture.tokenCredentials, logger: logger) { client, _, _ in
             _ = try await client.queryExportTask("done-1")
             _ = try? await client.queryExportTask("no-such-task")
         }
-        let all = lines.all
+        let all = lines.lines
         let requests = all.filter { $0.contains("HSS request") }
         #expect(requests.count == 2, "\(all)")
         let success = try #require(requests.first)
@@ -29,7 +31,7 @@ import Testing
     }
 
     @Test func accessKeyRequestsLogNeitherSecretKeyNorSignature() async throws {
-        let (logger, lines) = CapturingLogHandler.logger(level: .trace)
+        let (logger, lines) = InMemoryLogHandler.logger(level: .trace)
         let wrongKeys = HSSCredentials.accessKey(AccessKeyCredentials(accessKey: SimulatorFixture.accessKey, secretKey: "AnotherSecretKey00000000000000000000000000"))
         _ = try await SimulatorFixture.withClient(credentials: SimulatorFixture.accessKeyCredentials, logger: logger) { client, _, _ in
             _ = try await client.queryExportTask("done-1")
@@ -37,7 +39,7 @@ import Testing
         _ = try await SimulatorFixture.withClient(credentials: wrongKeys, logger: logger) { client, _, _ in
             _ = try? await client.queryExportTask("done-1")
         }
-        let all = lines.all
+        let all = lines.lines
         #expect(all.filter { $0.contains("HSS request") }.count == 2, "\(all)")
         for line in all {
             #expect(!line.contains(SimulatorFixture.secretKey), "secret key leaked: \(line)")

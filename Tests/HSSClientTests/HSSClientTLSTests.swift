@@ -1,4 +1,6 @@
+import InMemoryLogging
 import ExportPipeline
+import ExportStageKit
 import Foundation
 import HSSClient
 import Logging
@@ -59,12 +61,12 @@ import Testing
 
     @Test(.enabled(if: enabled))
     func insecureSkipsVerificationAndWarns() async throws {
-        let (logger, lines) = CapturingLogHandler.logger(level: .info)
+        let (logger, lines) = InMemoryLogHandler.logger(level: .info)
         let status = try await withHTTPSServer { server, _ in
             try await query(server, logger: logger) { $0.insecure = true }
         }
         #expect(status.taskStatus == "success")
-        let warnings = lines.all.filter { $0.hasPrefix("warning ") }
+        let warnings = lines.lines.filter { $0.hasPrefix("warning ") }
         #expect(warnings.count == 1)
         #expect(warnings.first?.contains("TLS certificate verification is disabled") == true)
     }

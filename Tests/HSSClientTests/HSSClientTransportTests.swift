@@ -1,9 +1,11 @@
 import ExportPipeline
+import ExportStageKit
 import Foundation
 import HSSClient
 import Logging
 import TestSupport
 import Testing
+import HSSSigning
 
 /// Failures without an HTTP response, provoked for real on loopback.
 @Suite struct HSSClientTransportTests {

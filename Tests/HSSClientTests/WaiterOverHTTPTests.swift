@@ -1,7 +1,9 @@
 import ExportPipeline
+import ExportStageKit
 import Foundation
 import HSSClient
 import HSSSimulator
+import HSSSigning
 import Testing
 import TestSupport
 

@@ -1,4 +1,5 @@
 import ExportPipeline
+import ExportStageKit
 import HSSExportCommand
 import Foundation
 import HSSSimulator

@@ -1,4 +1,5 @@
 import ExportPipeline
+import ExportStageKit
 import Foundation
 import HSSSimulator
 import Testing

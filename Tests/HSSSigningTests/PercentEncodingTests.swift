@@ -1,5 +1,6 @@
 import HSSSigning
 import Testing
+import Foundation
 
 @Suite("Percent-encoding and canonical pieces")
 struct PercentEncodingTests {

@@ -1,3 +1,4 @@
+import ExportStageKit
 import Foundation
 import HSSSimulator
 import Testing
@@ -115,5 +116,24 @@ struct ScenarioTests {
     func durations(text: String, expected: Duration) throws {
         let scenario = try scenario(tasks: "  - {id: a, script: [{status: running, for: \(text)}]}")
         #expect(scenario.tasks[0].script[0].length == .duration(expected))
+    }
+
+    @Test("durations are written as in pipeline files, so 1m30s works everywhere")
+    func compoundDurations() throws {
+        let scenario = try scenario(
+            tasks: "  - {id: a, script: [{status: running, for: 1m30s}, {status: success}]}",
+            extra: "latency: 1s250ms\nrate_limit: {requests: 5, per: 1m30s}"
+        )
+        #expect(scenario.tasks[0].script[0].length == .duration(.seconds(90)))
+        #expect(scenario.rateLimit.per == .seconds(90))
+        #expect(scenario.latency == .milliseconds(1_250))
+        // The same text as a pipeline file's.
+        #expect(DurationText.parse("1m30s") == .seconds(90))
+        // Written back in the shortest exact spelling, which loads again.
+        let yaml = try YAMLEncoder().encode(scenario)
+        #expect(yaml.contains("for: 90s"))
+        #expect(yaml.contains("per: 90s"))
+        #expect(yaml.contains("latency: 1250ms"))
+        #expect(try SimulatorScenario(yaml: yaml) == scenario)
     }
 }

@@ -1,4 +1,6 @@
 import ExportPipeline
+import ExportStageKit
+import ExportStageTesting
 import Foundation
 import PrometheusTextfileStage
 import Testing

@@ -1,4 +1,6 @@
 import ExportPipeline
+import ExportStageKit
+import ExportStageTesting
 import PrometheusTextfileStage
 import TestSupport
 

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Locates command-line tools the tests check outputs with (promtool,
 /// node_exporter, gzip, python3 with the HSS SDK).

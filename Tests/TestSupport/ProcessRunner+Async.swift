@@ -1,5 +1,6 @@
-import ExportPipeline
-import Foundation
+public import ExportPipeline
+public import ExportStageKit
+public import Foundation
 
 extension ProcessRunner {
     /// Like ``run(_:_:input:environment:currentDirectory:timeout:)`` but never

@@ -1,5 +1,6 @@
-import ExportPipeline
-import Synchronization
+public import ExportPipeline
+public import ExportStageKit
+public import Synchronization
 
 /// A stage for tests of the core: declares one option of every kind and
 /// records what it receives, so tests can check order and commit behaviour.

@@ -1,6 +1,7 @@
-import ExportPipeline
-import Foundation
-import Synchronization
+public import ExportPipeline
+public import ExportStageKit
+public import Foundation
+public import Synchronization
 
 /// An in-process ``TaskStatusSource`` that answers from a script, for tests
 /// of the waiter's logic (backoff, budget, deadlines). HTTP behaviour is
@@ -23,23 +24,26 @@ public final class ScriptedStatusSource: TaskStatusSource {
     }
 
     private let scripts: [String: [Answer]]
-    private let state = Mutex<(calls: [String: Int], times: [ContinuousClock.Instant])>(([:], []))
+    private let state = Mutex<(calls: [String: Int], times: [WaitClock.Instant])>(([:], []))
+    private let clock: WaitClock
 
     /// `scripts[taskID]` is answered in order; the last answer repeats.
-    public init(_ scripts: [String: [Answer]]) {
+    /// Request times and delays are measured on `clock`.
+    public init(_ scripts: [String: [Answer]], clock: WaitClock = .continuous) {
         self.scripts = scripts
+        self.clock = clock
     }
 
     /// How many times each task was asked.
     public var calls: [String: Int] { state.withLock { $0.calls } }
 
     /// When each request arrived, in order.
-    public var requestTimes: [ContinuousClock.Instant] { state.withLock { $0.times } }
+    public var requestTimes: [WaitClock.Instant] { state.withLock { $0.times } }
 
     public func status(of taskID: String) async throws -> TaskStatus {
         let call = state.withLock { state -> Int in
             state.calls[taskID, default: 0] += 1
-            state.times.append(ContinuousClock.now)
+            state.times.append(clock.now)
             return state.calls[taskID]! - 1
         }
         guard let script = scripts[taskID], !script.isEmpty else {
@@ -51,7 +55,7 @@ public final class ScriptedStatusSource: TaskStatusSource {
         case .failure(let disposition, let code):
             throw ScriptedFailure(disposition: disposition, code: code)
         case .delayed(let delay, let status):
-            try await Task.sleep(for: delay)
+            try await clock.sleep(for: delay)
             return TaskStatus(taskID: taskID, taskName: "name of \(taskID)", taskStatus: status)
         }
     }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A fresh directory under the system temp directory, removed by ``remove()``.
 public struct TemporaryDirectory: Sendable {
@@ -41,4 +41,11 @@ public func withTemporaryDirectory<T>(_ body: (TemporaryDirectory) async throws 
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     return try await body(directory)
+}
+
+/// Synchronous variant for tests that need no concurrency.
+public func withTemporaryDirectoryBlocking<T>(_ body: (TemporaryDirectory) throws -> T) throws -> T {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    return try body(directory)
 }

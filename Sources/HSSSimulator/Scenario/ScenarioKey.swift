@@ -1,3 +1,5 @@
+import ExportStageKit
+
 /// A coding key for any scenario key, so that decoders can list the keys a mapping has
 /// and reject the ones they do not know.
 struct ScenarioKey: CodingKey, ExpressibleByStringLiteral {
@@ -48,11 +50,11 @@ extension KeyedDecodingContainer where Key == ScenarioKey {
         return value
     }
 
-    /// An optional duration written like `500ms`, `2s`, `1m`.
+    /// An optional duration written as in pipeline files (``DurationText``): `500ms`, `2s`, `1m`, `1m30s`.
     func duration(_ key: String) throws -> Duration? {
         guard let text = try decodeIfPresent(String.self, forKey: ScenarioKey(key)) else { return nil }
-        guard let duration = ScenarioDuration.parse(text) else {
-            throw invalid(key, "bad duration '\(text)'; write a number and a unit (ms, s, m, h), e.g. '500ms' or '2s'")
+        guard let duration = DurationText.parse(text) else {
+            throw invalid(key, "bad duration '\(text)'; write a number and a unit (ms, s, m, h), e.g. '500ms', '2s' or '1m30s'")
         }
         return duration
     }

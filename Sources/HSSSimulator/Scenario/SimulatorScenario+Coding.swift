@@ -1,3 +1,5 @@
+import ExportStageKit
+
 extension SimulatorScenario {
     /// Decodes scenario YAML, rejecting unknown keys and invalid values with their key path.
     public init(from decoder: any Decoder) throws {
@@ -39,7 +41,7 @@ extension SimulatorScenario {
         try container.encode(tokens, forKey: "tokens")
         try container.encode(accessKeys, forKey: "access_keys")
         try container.encode(rateLimit, forKey: "rate_limit")
-        try container.encodeIfPresent(latency.map(ScenarioDuration.format), forKey: "latency")
+        try container.encodeIfPresent(latency.map(DurationText.format), forKey: "latency")
         try container.encode(tasks, forKey: "tasks")
     }
 }

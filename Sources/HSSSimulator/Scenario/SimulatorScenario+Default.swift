@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension SimulatorScenario {
     /// The built-in scenario used by `hss-export demo` and `simulate`, identical to

@@ -1,3 +1,5 @@
+import ExportStageKit
+
 extension SimulatorScenario {
     /// At most `requests` accepted requests per user within any sliding window of `per`.
     public struct RateLimit: Codable, Sendable, Equatable {
@@ -33,7 +35,7 @@ extension SimulatorScenario {
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: ScenarioKey.self)
             try container.encode(requests, forKey: "requests")
-            try container.encode(ScenarioDuration.format(per), forKey: "per")
+            try container.encode(DurationText.format(per), forKey: "per")
         }
     }
 }

@@ -1,3 +1,5 @@
+import ExportStageKit
+
 extension SimulatorScenario {
     /// One step of a task's status script: what to answer, and for how long.
     public struct ScriptStep: Codable, Sendable, Equatable {
@@ -96,7 +98,7 @@ extension SimulatorScenario {
             }
             switch length {
             case .polls(let polls): try container.encode(polls, forKey: "polls")
-            case .duration(let duration): try container.encode(ScenarioDuration.format(duration), forKey: "for")
+            case .duration(let duration): try container.encode(DurationText.format(duration), forKey: "for")
             case .unlimited: break
             }
         }

@@ -1,5 +1,6 @@
-import Foundation
-import Yams
+import ExportStageKit
+public import Foundation
+public import Yams
 
 /// What the simulator serves: the project, the accepted credentials, the rate limit and the
 /// export tasks with their scripted status sequences.
@@ -31,7 +32,8 @@ import Yams
 /// must tolerate unknown ones) or `http_status` (400–599, with optional `error_code` and
 /// `error_msg`), and at most one of `polls` (≥ 1) or `for` (a duration). A step without a
 /// length, and the last step whatever its length, answers every remaining poll.
-/// Durations are a number and a unit: `500ms`, `2s`, `1.5m`, `1h`.
+/// Durations are written as in pipeline files (``DurationText``): numbers with units,
+/// `500ms`, `2s`, `1.5m`, `1h`, or several in a row, `1m30s`.
 ///
 /// At least one token or access key is required, and task ids must be unique.
 public struct SimulatorScenario: Codable, Sendable, Equatable {
@@ -113,6 +115,6 @@ extension SimulatorScenario: CustomStringConvertible {
     /// A summary without tokens or secret keys.
     public var description: String {
         "SimulatorScenario(project_id: \(projectID), tokens: \(tokens.count), access_keys: \(accessKeys.map(\.accessKey)), "
-            + "rate_limit: \(rateLimit.requests) per \(ScenarioDuration.format(rateLimit.per)), tasks: \(tasks.map(\.id)))"
+            + "rate_limit: \(rateLimit.requests) per \(DurationText.format(rateLimit.per)), tasks: \(tasks.map(\.id)))"
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HSSSigning
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// Accepts `X-Auth-Token` (one of the scenario tokens) or an `SDK-HMAC-SHA256` signature,
 /// and records who is calling in the context. Anything else is 401 `APIG.0301`.

@@ -1,3 +1,4 @@
+import ExportStageKit
 import Hummingbird
 
 /// An error answer in HSS format: `{"error_code": …, "error_msg": …}` with a status.
@@ -21,7 +22,7 @@ struct HSSAPIError: Error {
     static func throttled(retryAfterSeconds: Int, limit: SimulatorScenario.RateLimit) -> Self {
         .init(
             status: 429, code: "APIG.0308",
-            message: "The request is throttled: more than \(limit.requests) requests per \(ScenarioDuration.format(limit.per)) for this user; retry after \(retryAfterSeconds) s",
+            message: "The request is throttled: more than \(limit.requests) requests per \(DurationText.format(limit.per)) for this user; retry after \(retryAfterSeconds) s",
             retryAfterSeconds: retryAfterSeconds
         )
     }
@@ -62,6 +63,12 @@ struct HSSAPIError: Error {
         .init(status: 500, code: "HSS.1000", message: "Internal simulator error")
     }
 
+    /// `{"error_code":…,"error_msg":…}`, with U+2028/U+2029 unescaped as HSS sends them.
+    var body: String {
+        JSONValue.object([("error_code", .string(code)), ("error_msg", .string(message))])
+            .serialized(escapingLineSeparators: false)
+    }
+
     func response() -> Response {
         var headers: HTTPFields = [.contentType: "application/json;charset=UTF-8"]
         if let retryAfterSeconds {
@@ -70,7 +77,7 @@ struct HSSAPIError: Error {
         return Response(
             status: .init(code: status),
             headers: headers,
-            body: .init(byteBuffer: ByteBuffer(string: JSONText.object(["error_code": code, "error_msg": message])))
+            body: .init(byteBuffer: ByteBuffer(string: body))
         )
     }
 }

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// The outermost middleware: counts the request, applies the scenario latency, turns every
 /// error into an HSS error body, and stamps `X-Request-Id` on every response.

@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 
 /// Per-request state passed from middleware to handlers.
 struct SimulatorRequestContext: RequestContext {

@@ -1,3 +1,4 @@
+import ExportStageKit
 import Foundation
 import HSSSigning
 import HTTPTypes
@@ -28,13 +29,14 @@ struct SimulatorRoutes {
         }
         switch answer {
         case .status(let status):
-            let body = JSONText.object([
-                "task_id": task.id,
-                "task_name": task.name,
-                "task_status": status,
-                "file_id": task.fileID,
-                "file_name": task.fileName,
-            ])
+            // Keys in the documented order; U+2028/U+2029 unescaped, as HSS sends them.
+            let body = JSONValue.object([
+                ("task_id", .string(task.id)),
+                ("task_name", .string(task.name)),
+                ("task_status", .string(status)),
+                ("file_id", .string(task.fileID)),
+                ("file_name", .string(task.fileName)),
+            ]).serialized(escapingLineSeparators: false)
             return Response(
                 status: .ok,
                 headers: [.contentType: "application/json;charset=UTF-8"],

@@ -1,0 +1,64 @@
+public import ExportStageKit
+/// One problem in a pipeline file, located so editors and CI can point at it.
+public struct PipelineDiagnostic: Sendable, Equatable, CustomStringConvertible {
+    /// The file (as given on the command line).
+    public var file: String
+    /// 1-based line, or 0 when the problem is the file as a whole.
+    public var line: Int
+    /// 1-based column.
+    public var column: Int
+    /// What is wrong, naming the key and the bad value.
+    public var message: String
+    /// How to fix it.
+    public var fix: String?
+
+    /// A 1-based line and column in a pipeline file.
+    public struct Location: Sendable, Equatable {
+        /// The line (0 when unknown).
+        public var line: Int
+        /// The column.
+        public var column: Int
+
+        /// Creates a location.
+        public init(line: Int, column: Int) {
+            self.line = line
+            self.column = column
+        }
+    }
+
+    /// A diagnostic at `location` in `file`.
+    public init(file: String, at location: Location?, message: String, fix: String? = nil) {
+        self.init(file: file, line: location?.line ?? 0, column: location?.column ?? 0, message: message, fix: fix)
+    }
+
+    /// Creates a diagnostic.
+    public init(file: String, line: Int, column: Int, message: String, fix: String? = nil) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+        self.fix = fix
+    }
+
+    /// `file:line:column: error: message; fix` — the format compilers use, so
+    /// editors and the SwiftPM plugin can jump to the spot.
+    public var description: String {
+        "\(file):\(max(line, 1)):\(max(column, 1)): error: \(message)" + (fix.map { "; \($0)" } ?? "")
+    }
+}
+
+/// A pipeline file that cannot be used, with every problem found in it.
+public struct PipelineLoadError: Error, CustomStringConvertible, Sendable {
+    /// All problems, in file order.
+    public var diagnostics: [PipelineDiagnostic]
+
+    /// Creates the error.
+    public init(diagnostics: [PipelineDiagnostic]) {
+        self.diagnostics = diagnostics
+    }
+
+    /// All diagnostics, one per line.
+    public var description: String {
+        diagnostics.map(\.description).joined(separator: "\n")
+    }
+}

@@ -1,0 +1,78 @@
+public import ExportStageKit
+public import Crypto
+public import Foundation
+public import Yams
+
+/// Reads and validates pipeline files.
+///
+/// Validation is strict and exhaustive: unknown keys, wrong types, bad
+/// durations, unknown stage types and missing variables are all reported at
+/// once, each with file:line:column and a fix. Nothing is written and no
+/// request is made by loading.
+public struct PipelineLoader: Sendable {
+    /// The stage types a file may use.
+    public var registry: StageRegistry
+    /// The variables `${VAR}` reads.
+    public var environment: [String: String]
+    /// Also check what only matters for a real run: output directories exist,
+    /// `tasks: {stdin: true}` is read, and variables in `auth` are set.
+    public var isForRun: Bool
+    /// Reads standard input for `tasks: {stdin: true}`.
+    public var readStandardInput: @Sendable () -> String?
+
+    /// Creates a loader.
+    ///
+    /// - Parameters:
+    ///   - registry: the stage types a file may use.
+    ///   - environment: the variables for `${VAR}`; defaults to the process environment.
+    ///   - isForRun: `false` for `validate` (no secrets needed, no stdin read),
+    ///     `true` for `run`.
+    ///   - readStandardInput: reads the task list for `tasks: {stdin: true}`.
+    public init(
+        registry: StageRegistry,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        isForRun: Bool = false,
+        readStandardInput: @escaping @Sendable () -> String? = { String(data: FileHandle.standardInput.readDataToEndOfFile(), encoding: .utf8) }
+    ) {
+        self.registry = registry
+        self.environment = environment
+        self.isForRun = isForRun
+        self.readStandardInput = readStandardInput
+    }
+
+    /// Loads the file at `path`; relative paths inside resolve against its directory.
+    public func load(contentsOf path: String) throws(PipelineLoadError) -> Pipeline {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the pipeline file (permission?)" : "no such pipeline file"
+            throw PipelineLoadError(diagnostics: [PipelineDiagnostic(file: path, line: 0, column: 0, message: reason, fix: "check the path")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw PipelineLoadError(diagnostics: [PipelineDiagnostic(file: path, line: 0, column: 0, message: "the file is not UTF-8 text", fix: "save it as UTF-8")])
+        }
+        let absolute = FilePath.resolve(path, against: FileManager.default.currentDirectoryPath)
+        return try load(yaml: text, file: path, baseDirectory: FilePath.directory(of: absolute))
+    }
+
+    /// Loads a pipeline from text; `file` labels diagnostics and `baseDirectory`
+    /// anchors relative paths.
+    public func load(yaml text: String, file: String, baseDirectory: String) throws(PipelineLoadError) -> Pipeline {
+        let sha256 = FileDigest(of: Array(text.utf8)).sha256
+        var reader = PipelineReader(loader: self, file: file, baseDirectory: baseDirectory)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw PipelineLoadError(diagnostics: [reader.diagnostic(for: error)])
+        } catch {
+            throw PipelineLoadError(diagnostics: [PipelineDiagnostic(file: file, line: 0, column: 0, message: "cannot parse YAML: \(error)")])
+        }
+        guard let root else {
+            throw PipelineLoadError(diagnostics: [PipelineDiagnostic(file: file, line: 1, column: 1, message: "the pipeline file is empty", fix: "see docs/pipeline-file.md for the sections version, source, tasks, wait and stages")])
+        }
+        let pipeline = reader.readPipeline(root, sha256: sha256)
+        guard reader.diagnostics.isEmpty, let pipeline else {
+            throw PipelineLoadError(diagnostics: reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
+        }
+        return pipeline
+    }
+}

@@ -1,0 +1,34 @@
+import ExportStageKit
+import Yams
+
+extension PipelineReader {
+    static let waitKeys = ["initial_interval", "max_interval", "multiplier", "jitter", "timeout", "concurrency", "rate_limit"]
+    static let rateLimitKeys = ["requests", "per"]
+
+    mutating func readWait(_ node: Node) -> WaitPolicy {
+        var policy = WaitPolicy()
+        guard let entries = mapping(node, context: "'wait'", allowed: Self.waitKeys) else { return policy }
+        if let value = entries["initial_interval"].flatMap({ duration($0, key: "initial_interval", minimum: .milliseconds(1)) }) {
+            policy.initialInterval = value
+        }
+        if let value = entries["max_interval"].flatMap({ duration($0, key: "max_interval", minimum: .milliseconds(1)) }) {
+            policy.maxInterval = value
+        }
+        if policy.maxInterval < policy.initialInterval, let maxNode = entries["max_interval"] ?? entries["initial_interval"] {
+            report(
+                at: maxNode,
+                "'max_interval' (\(DurationText.format(policy.maxInterval))) is shorter than 'initial_interval' (\(DurationText.format(policy.initialInterval)))",
+                fix: "make max_interval at least initial_interval"
+            )
+        }
+        if let value = entries["multiplier"].flatMap({ number($0, key: "multiplier", range: 1...10) }) { policy.multiplier = value }
+        if let value = entries["jitter"].flatMap({ number($0, key: "jitter", range: 0...1) }) { policy.jitter = value }
+        if let value = entries["timeout"].flatMap({ duration($0, key: "timeout", minimum: .milliseconds(1)) }) { policy.timeout = value }
+        if let value = entries["concurrency"].flatMap({ integer($0, key: "concurrency", range: 1...64) }) { policy.concurrency = value }
+        if let rateNode = entries["rate_limit"], let rate = mapping(rateNode, context: "'wait.rate_limit'", allowed: Self.rateLimitKeys) {
+            if let value = rate["requests"].flatMap({ integer($0, key: "requests", range: 1...100_000) }) { policy.rateLimit.requests = value }
+            if let value = rate["per"].flatMap({ duration($0, key: "per", minimum: .milliseconds(1)) }) { policy.rateLimit.period = value }
+        }
+        return policy
+    }
+}

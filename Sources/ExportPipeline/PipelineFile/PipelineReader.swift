@@ -1,0 +1,198 @@
+import ExportStageKit
+import Foundation
+import Yams
+
+/// Walks the YAML tree of one pipeline file, collecting every problem.
+struct PipelineReader {
+    let loader: PipelineLoader
+    let file: String
+    let baseDirectory: String
+    private(set) var diagnostics: [PipelineDiagnostic] = []
+    /// Where some keys are, for problems found after loading (``Pipeline/locations``).
+    var locations: [String: PipelineDiagnostic.Location] = [:]
+
+    init(loader: PipelineLoader, file: String, baseDirectory: String) {
+        self.loader = loader
+        self.file = file
+        self.baseDirectory = baseDirectory
+    }
+
+    static let topLevelKeys = ["version", "source", "tasks", "wait", "stages"]
+
+    mutating func readPipeline(_ root: Node, sha256: String) -> Pipeline? {
+        guard let sections = mapping(root, context: "the pipeline file", allowed: Self.topLevelKeys) else { return nil }
+        var version = 1
+        if let node = sections["version"] {
+            if let value = integer(node, key: "version", range: 1...1) { version = value }
+        } else {
+            report(at: root, "missing key 'version'", fix: "add 'version: 1' at the top")
+        }
+        let source = sections["source"].flatMap { readSource($0) }
+        if sections["source"] == nil {
+            report(at: root, "missing section 'source'", fix: "add 'source:' with project_id and region or endpoint")
+        }
+        let tasks = sections["tasks"].flatMap { readTasks($0) }
+        if sections["tasks"] == nil {
+            report(at: root, "missing section 'tasks'", fix: "add 'tasks:' with a list of export task ids")
+        }
+        let wait = sections["wait"].map { readWait($0) } ?? WaitPolicy()
+        let stages = sections["stages"].flatMap { readStages($0) }
+        if sections["stages"] == nil {
+            report(at: root, "missing section 'stages'", fix: "add 'stages:' with at least one stage, e.g. '- type: jsonl' and 'path: results.jsonl'")
+        }
+        guard let source, let tasks, let stages else { return nil }
+        return Pipeline(
+            file: file, sha256: sha256, version: version, source: source, tasks: tasks, wait: wait, stages: stages,
+            locations: locations
+        )
+    }
+
+    // MARK: Diagnostics
+
+    func location(of node: Node) -> PipelineDiagnostic.Location {
+        PipelineDiagnostic.Location(line: node.mark?.line ?? 0, column: node.mark?.column ?? 0)
+    }
+
+    mutating func report(at node: Node, _ message: String, fix: String? = nil) {
+        report(at: node.mark, message, fix: fix)
+    }
+
+    mutating func report(at mark: Mark?, _ message: String, fix: String? = nil) {
+        diagnostics.append(PipelineDiagnostic(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, message: message, fix: fix))
+    }
+
+    func diagnostic(for error: YamlError) -> PipelineDiagnostic {
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            let detail = context.map { "\(problem) (\($0.text) at \($0.mark))" } ?? problem
+            return PipelineDiagnostic(file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(detail)", fix: "check indentation and quoting around this spot")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return PipelineDiagnostic(file: file, line: context.mark.line, column: context.mark.column, message: "duplicate key \(keys)", fix: "keep one of them")
+        default:
+            return PipelineDiagnostic(file: file, line: 0, column: 0, message: "invalid YAML: \(error)")
+        }
+    }
+
+    // MARK: Structure
+
+    /// The entries of a mapping, checking every key against `allowed`.
+    mutating func mapping(_ node: Node, context: String, allowed: [String]) -> [String: Node]? {
+        guard case .mapping(let mapping) = node else {
+            report(at: node, "\(context) must be a mapping of keys to values, not \(kindName(node))", fix: "write it as 'key: value' lines")
+            return nil
+        }
+        var entries: [String: Node] = [:]
+        for (keyNode, value) in mapping {
+            guard case .scalar(let key) = keyNode else {
+                report(at: keyNode, "keys in \(context) must be plain names")
+                continue
+            }
+            guard allowed.contains(key.string) else {
+                report(at: keyNode, "unknown key '\(key.string)' in \(context)", fix: Suggestion.fix(for: key.string, in: allowed))
+                continue
+            }
+            entries[key.string] = value
+        }
+        return entries
+    }
+
+    /// The key nodes of a mapping, to locate an option's name.
+    func keyNode(_ key: String, in node: Node) -> Node? {
+        guard case .mapping(let mapping) = node else { return nil }
+        return mapping.first { $0.key.scalar?.string == key }?.key
+    }
+
+    func kindName(_ node: Node) -> String {
+        switch node {
+        case .scalar(let scalar): return isNull(scalar) ? "an empty value" : "the value '\(scalar.string)'"
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        }
+    }
+
+    func isNull(_ scalar: Node.Scalar) -> Bool {
+        scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    }
+
+    // MARK: Scalars
+
+    /// A scalar's text after `${VAR}` interpolation; reports and returns nil on failure.
+    /// Ids stay strings: the scalar's source text is used, so `0123` is not a number.
+    mutating func string(_ node: Node, key: String, allowEmpty: Bool = false) -> String? {
+        guard case .scalar(let scalar) = node else {
+            report(at: node, "'\(key)' must be a single value, not \(kindName(node))", fix: "write '\(key): <value>'")
+            return nil
+        }
+        if isNull(scalar) {
+            if allowEmpty { return "" }
+            report(at: node, "'\(key)' is empty", fix: "give it a value or remove the key")
+            return nil
+        }
+        switch Interpolation.expand(scalar.string, environment: loader.environment) {
+        case .success(let value):
+            if value.isEmpty && !allowEmpty {
+                report(at: node, "'\(key)' is empty after interpolating '\(scalar.string)'", fix: "set the variable to a non-empty value or give a default with ${VAR:-default}")
+                return nil
+            }
+            return value
+        case .failure(.missingVariable(let name)):
+            report(at: node, "environment variable '\(name)' used by '\(key)' is not set", fix: "export \(name)=… or write ${\(name):-default}")
+            return nil
+        case .failure(.malformed(let text)):
+            report(at: node, "malformed variable reference '\(text)' in '\(key)'", fix: "write ${NAME} or ${NAME:-default}; use $$ for a literal $")
+            return nil
+        }
+    }
+
+    mutating func integer(_ node: Node, key: String, range: ClosedRange<Int>) -> Int? {
+        guard let text = string(node, key: key) else { return nil }
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
+            report(at: node, "'\(key)' must be an integer, not '\(text)'", fix: "write a whole number between \(range.lowerBound) and \(range.upperBound)")
+            return nil
+        }
+        guard range.contains(value) else {
+            report(at: node, "'\(key)' is \(value), outside \(range.lowerBound)...\(range.upperBound)", fix: "use a value between \(range.lowerBound) and \(range.upperBound)")
+            return nil
+        }
+        return value
+    }
+
+    mutating func number(_ node: Node, key: String, range: ClosedRange<Double>) -> Double? {
+        guard let text = string(node, key: key) else { return nil }
+        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+            report(at: node, "'\(key)' must be a number, not '\(text)'", fix: "write a number between \(range.lowerBound) and \(range.upperBound)")
+            return nil
+        }
+        guard range.contains(value) else {
+            report(at: node, "'\(key)' is \(text), outside \(range.lowerBound)...\(range.upperBound)", fix: "use a value between \(range.lowerBound) and \(range.upperBound)")
+            return nil
+        }
+        return value
+    }
+
+    mutating func bool(_ node: Node, key: String) -> Bool? {
+        guard let text = string(node, key: key) else { return nil }
+        switch text.lowercased() {
+        case "true": return true
+        case "false": return false
+        default:
+            report(at: node, "'\(key)' must be true or false, not '\(text)'", fix: "write '\(key): true' or '\(key): false'")
+            return nil
+        }
+    }
+
+    mutating func duration(_ node: Node, key: String, minimum: Duration = .zero) -> Duration? {
+        guard let text = string(node, key: key) else { return nil }
+        guard let value = DurationText.parse(text) else {
+            report(at: node, "'\(key)' must be a duration, not '\(text)'", fix: "write a number with a unit: 500ms, 30s, 15m or 2h")
+            return nil
+        }
+        guard value >= minimum else {
+            report(at: node, "'\(key)' is \(text), less than \(DurationText.format(minimum))", fix: "use at least \(DurationText.format(minimum))")
+            return nil
+        }
+        return value
+    }
+}

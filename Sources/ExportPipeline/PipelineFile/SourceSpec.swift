@@ -1,0 +1,62 @@
+public import ExportStageKit
+/// Where and as whom to query HSS, as the pipeline file describes it.
+public struct SourceSpec: Sendable, Equatable {
+    /// The region id (e.g. `cn-north-4`); selects the endpoint unless
+    /// ``endpoint`` is set, and is sent as the `region` header.
+    public var region: String?
+    /// An explicit endpoint URL (`https://…` or `http://127.0.0.1:8080`).
+    public var endpoint: String?
+    /// The project id (required).
+    public var projectID: String
+    /// Sent as the `enterprise_project_id` query parameter when set.
+    public var enterpriseProjectID: String?
+    /// A PEM bundle of CA certificates to trust.
+    public var caFile: String?
+    /// Skip TLS verification (for test endpoints only).
+    public var insecure: Bool
+    /// How long one request may take.
+    public var requestTimeout: Duration
+    /// How to get credentials.
+    public var auth: AuthSpec
+
+    /// Creates a source description.
+    public init(
+        region: String? = nil,
+        endpoint: String? = nil,
+        projectID: String,
+        enterpriseProjectID: String? = nil,
+        caFile: String? = nil,
+        insecure: Bool = false,
+        requestTimeout: Duration = .seconds(30),
+        auth: AuthSpec = .environment
+    ) {
+        self.region = region
+        self.endpoint = endpoint
+        self.projectID = projectID
+        self.enterpriseProjectID = enterpriseProjectID
+        self.caFile = caFile
+        self.insecure = insecure
+        self.requestTimeout = requestTimeout
+        self.auth = auth
+    }
+}
+
+/// Where credentials come from. Values are only read when a run needs them,
+/// so `validate` works without secrets.
+public enum AuthSpec: Sendable, Equatable {
+    /// `HSS_AUTH_TOKEN`, or `HUAWEICLOUD_SDK_AK` / `HUAWEICLOUD_SDK_SK`
+    /// (+ `HUAWEICLOUD_SDK_SECURITY_TOKEN`).
+    case environment
+    /// An IAM token, from the file (after interpolation) or a token file.
+    case token(SecretSource)
+    /// An access key pair, with an optional security token for temporary credentials.
+    case accessKey(accessKey: SecretSource, secretKey: SecretSource, securityToken: SecretSource?)
+}
+
+/// A secret value: given in the file (usually via `${VAR}`), or read from a file.
+public enum SecretSource: Sendable, Equatable {
+    /// The value itself, or `nil` when it names an unset variable (an error only for `run`).
+    case value(String?, variable: String?)
+    /// A file whose content (trimmed) is the secret.
+    case file(String)
+}

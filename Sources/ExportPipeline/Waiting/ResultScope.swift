@@ -1,0 +1,28 @@
+public import ExportStageKit
+/// The pipeline-level fields every record of a run carries.
+public struct ResultScope: Sendable, Equatable {
+    /// The project queried.
+    public var projectID: String
+    /// The region, when the source names one.
+    public var region: String?
+    /// The enterprise project id, when set.
+    public var enterpriseProjectID: String?
+    /// The run's id.
+    public var runID: String
+
+    /// Creates a scope.
+    public init(projectID: String, region: String? = nil, enterpriseProjectID: String? = nil, runID: String) {
+        self.projectID = projectID
+        self.region = region
+        self.enterpriseProjectID = enterpriseProjectID
+        self.runID = runID
+    }
+
+    /// A record for `task` before any poll: outcome `interrupted` until the wait says otherwise.
+    public func initialResult(for task: TaskSpec) -> ExportResult {
+        ExportResult(
+            taskID: task.id, taskName: task.name, projectID: projectID, region: region,
+            enterpriseProjectID: enterpriseProjectID, outcome: .interrupted, runID: runID
+        )
+    }
+}

@@ -1,0 +1,66 @@
+public import ExportStageKit
+/// Where the waiter gets a task's status from: the HSS client in production.
+///
+/// Kept in the core so the waiter (backoff, budget, deadlines) is independent
+/// of HTTP and the tests can drive it against the simulator or anything else.
+public protocol TaskStatusSource: Sendable {
+    /// Asks once for the status of `taskID`.
+    ///
+    /// Throw an error conforming to ``TaskStatusFailure`` to tell the waiter
+    /// whether to retry; any other error counts as transient.
+    func status(of taskID: String) async throws -> TaskStatus
+}
+
+/// The task as the API described it (all fields verbatim, all optional).
+public struct TaskStatus: Sendable, Equatable {
+    /// `task_id`.
+    public var taskID: String?
+    /// `task_name`.
+    public var taskName: String?
+    /// `task_status`: `success`, `failure`, `running`, or anything newer.
+    public var taskStatus: String?
+    /// `file_id`.
+    public var fileID: String?
+    /// `file_name`.
+    public var fileName: String?
+
+    /// Creates a status.
+    public init(taskID: String? = nil, taskName: String? = nil, taskStatus: String? = nil, fileID: String? = nil, fileName: String? = nil) {
+        self.taskID = taskID
+        self.taskName = taskName
+        self.taskStatus = taskStatus
+        self.fileID = fileID
+        self.fileName = fileName
+    }
+
+    /// The task as one JSON object with the API's field names.
+    public var jsonValue: JSONValue {
+        .object([
+            ("task_id", JSONValue(taskID)),
+            ("task_name", JSONValue(taskName)),
+            ("task_status", JSONValue(taskStatus)),
+            ("file_id", JSONValue(fileID)),
+            ("file_name", JSONValue(fileName)),
+        ])
+    }
+}
+
+/// What the waiter should do after a failed status request.
+public enum FailureDisposition: Sendable, Equatable {
+    /// The API throttled us (429 / `APIG.0308`): wait at least this long
+    /// (the `Retry-After`), then retry within the budget.
+    case throttled(retryAfter: Duration?)
+    /// A server error or a network failure: retry with backoff within the budget.
+    case transient
+    /// Auth, permission, not found, a bad request: retrying cannot help; the
+    /// task ends at once with outcome `error`.
+    case permanent
+}
+
+/// An error from a ``TaskStatusSource`` that says how the waiter should react.
+public protocol TaskStatusFailure: Error, CustomStringConvertible {
+    /// Retry or give up.
+    var disposition: FailureDisposition { get }
+    /// The failure as it goes into the record's `error` field.
+    var recordFailure: ExportResult.Failure { get }
+}

@@ -1,0 +1,62 @@
+public import Foundation
+
+extension ExportResult {
+    /// The record's field names, in the order every output format uses.
+    public static let fieldNames: [String] = [
+        "task_id", "task_name", "task_status", "file_id", "file_name",
+        "project_id", "region", "enterprise_project_id", "outcome", "error",
+        "polls", "first_polled_at", "finished_at", "wait_seconds", "run_id",
+    ]
+
+    /// The record as ordered fields, named as in ``fieldNames``.
+    ///
+    /// Times are RFC 3339 UTC with milliseconds, `wait_seconds` is rounded to
+    /// milliseconds, absent values are `null`.
+    public var fields: [(key: String, value: JSONValue)] {
+        [
+            ("task_id", .string(taskID)),
+            ("task_name", JSONValue(taskName)),
+            ("task_status", JSONValue(taskStatus)),
+            ("file_id", JSONValue(fileID)),
+            ("file_name", JSONValue(fileName)),
+            ("project_id", .string(projectID)),
+            ("region", JSONValue(region)),
+            ("enterprise_project_id", JSONValue(enterpriseProjectID)),
+            ("outcome", .string(outcome.rawValue)),
+            ("error", error.map(\.jsonValue) ?? .null),
+            ("polls", .integer(polls)),
+            ("first_polled_at", JSONValue(firstPolledAt.map(RFC3339.format))),
+            ("finished_at", JSONValue(finishedAt.map(RFC3339.format))),
+            ("wait_seconds", .number((waitSeconds * 1000).rounded() / 1000)),
+            ("run_id", .string(runID)),
+        ]
+    }
+
+    /// The record as a JSON object with the fields in documented order.
+    public var jsonValue: JSONValue { .object(fields) }
+
+    /// The record as one JSON Lines line, newline included: what the `jsonl`
+    /// stage writes and the `exec` stage's command reads.
+    public var jsonLine: String {
+        var line = ""
+        jsonValue.write(to: &line)
+        line += "\n"
+        return line
+    }
+
+    /// The value of one field by its output name, or `nil` for an unknown name.
+    public func value(forField name: String) -> JSONValue? {
+        fields.first { $0.key == name }?.value
+    }
+}
+
+extension ExportResult.Failure {
+    /// `{code, message, request_id}`.
+    public var jsonValue: JSONValue {
+        .object([
+            ("code", .string(code)),
+            ("message", .string(message)),
+            ("request_id", JSONValue(requestID)),
+        ])
+    }
+}

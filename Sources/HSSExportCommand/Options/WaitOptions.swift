@@ -1,0 +1,46 @@
+import ArgumentParser
+import ExportPipeline
+import ExportStageKit
+
+/// Backoff, deadline and budget for `wait`, with the pipeline file's defaults.
+struct WaitOptions: ParsableArguments {
+    @Option(help: "Per-task deadline from its first poll, e.g. 30m.")
+    var timeout: String = DurationText.format(WaitPolicy().timeout)
+
+    @Option(name: .customLong("initial-interval"), help: "Delay before a task's second poll.")
+    var initialInterval: String = DurationText.format(WaitPolicy().initialInterval)
+
+    @Option(name: .customLong("max-interval"), help: "Cap on the delay between polls.")
+    var maxInterval: String = DurationText.format(WaitPolicy().maxInterval)
+
+    @Option(help: "Tasks waited for at the same time.")
+    var concurrency: Int = WaitPolicy().concurrency
+
+    @Option(name: .customLong("rate-limit"), help: "Request budget shared by all tasks, as REQUESTS/PERIOD (HSS allows about 5 per minute).")
+    var rateLimit: String = "\(WaitPolicy().rateLimit.requests)/\(DurationText.format(WaitPolicy().rateLimit.period))"
+
+    func policy() throws -> WaitPolicy {
+        var policy = WaitPolicy()
+        policy.timeout = try duration(timeout, option: "--timeout")
+        policy.initialInterval = try duration(initialInterval, option: "--initial-interval")
+        policy.maxInterval = try duration(maxInterval, option: "--max-interval")
+        guard policy.maxInterval >= policy.initialInterval else {
+            throw ValidationError("--max-interval must be at least --initial-interval")
+        }
+        guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64, not \(concurrency)") }
+        policy.concurrency = concurrency
+        let parts = rateLimit.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let requests = Int(parts[0]), requests > 0, let period = DurationText.parse(parts[1]), period > .zero else {
+            throw ValidationError("--rate-limit '\(rateLimit)' is not REQUESTS/PERIOD; write e.g. 5/1m")
+        }
+        policy.rateLimit = .init(requests: requests, per: period)
+        return policy
+    }
+
+    private func duration(_ text: String, option: String) throws -> Duration {
+        guard let value = DurationText.parse(text), value > .zero else {
+            throw ValidationError("\(option) '\(text)' is not a duration; write e.g. 500ms, 30s or 15m")
+        }
+        return value
+    }
+}

@@ -1,0 +1,136 @@
+import ArgumentParser
+import ExportPipeline
+import ExportStageKit
+import Foundation
+import HSSClient
+import HSSSigning
+import Logging
+
+/// One command's way from parsed options to its exit code: stderr, the secret
+/// redactor and the logger; the pipeline file; the endpoint and credentials,
+/// each resolved once, by the client; the run; and every failure reported
+/// the same way.
+struct RunSession {
+    let console = Console()
+    let redactor = SecretRedactor()
+    let logger: Logger
+    let environment: [String: String]
+
+    init(logging: LoggingOptions, label: String = "hss-export", environment: [String: String] = ProcessInfo.processInfo.environment) {
+        logger = logging.makeLogger(label: label, console: console, redactor: redactor)
+        self.environment = environment
+    }
+
+    /// Writes `message` (redacted) to stderr and returns the exit to throw.
+    func failure(_ message: String, exitCode: RunExitCode) -> ArgumentParser.ExitCode {
+        Console.writeStandardError("hss-export: " + redactor.redact(message) + "\n")
+        return ArgumentParser.ExitCode(exitCode)
+    }
+
+    /// Writes `error` (redacted) to stderr and returns the exit to throw.
+    func failure(_ error: any Error, exitCode: RunExitCode) -> ArgumentParser.ExitCode {
+        failure("\(error)", exitCode: exitCode)
+    }
+
+    /// A loader for the stage types of this binary.
+    func loader(isForRun: Bool, environment: [String: String]? = nil) -> PipelineLoader {
+        PipelineLoader(registry: CommandEnvironment.registry, environment: environment ?? self.environment, isForRun: isForRun)
+    }
+
+    /// Checks what only the client knows of `pipeline`'s source (region and
+    /// endpoint syntax, the SDK's override variables), as located diagnostics,
+    /// so `validate` rejects what `run` would.
+    func sourceDiagnostics(of pipeline: Pipeline) -> [PipelineDiagnostic] {
+        do {
+            _ = try HSSClientConfiguration.endpoint(of: pipeline.source).resolve(environment: environment)
+            return []
+        } catch {
+            return [Self.diagnostic(for: error, in: pipeline)]
+        }
+    }
+
+    /// Loads `file` for a run: every problem is written to stderr as a located
+    /// diagnostic, and the exit is 2.
+    func loadForRun(_ file: String) throws(ArgumentParser.ExitCode) -> Pipeline {
+        do {
+            return try loader(isForRun: true).load(contentsOf: file)
+        } catch {
+            Console.writeStandardError(redactor.redact(error.description) + "\n")
+            throw ArgumentParser.ExitCode(RunExitCode.usage)
+        }
+    }
+
+    /// A client for `source`, credentials resolved from `environment`; a
+    /// problem is exit 2, located in `pipeline` when there is one.
+    func makeClient(for source: SourceSpec, pipeline: Pipeline? = nil, environment: [String: String]? = nil) throws(ArgumentParser.ExitCode) -> HSSClient {
+        let environment = environment ?? self.environment
+        do {
+            let credentials = try HSSCredentials.resolve(source.auth, environment: environment)
+            redactor.add(credentials.secrets)
+            return try HSSClient(configuration: HSSClientConfiguration(source: source, credentials: credentials, environment: environment), logger: logger)
+        } catch {
+            if let pipeline, error is HSSConfigurationError {
+                Console.writeStandardError(redactor.redact(Self.diagnostic(for: error, in: pipeline).description) + "\n")
+                throw ArgumentParser.ExitCode(RunExitCode.usage)
+            }
+            throw failure(error, exitCode: .usage)
+        }
+    }
+
+    /// Runs `pipeline` against HSS: signals, progress, the runner, the client's
+    /// shutdown. A problem found before the first request is exit 2.
+    func execute(_ pipeline: Pipeline, environment: [String: String]? = nil) async throws(ArgumentParser.ExitCode) -> RunReport {
+        let client = try makeClient(for: pipeline.source, pipeline: pipeline.locations.isEmpty ? nil : pipeline, environment: environment)
+        let interruption = RunInterruption()
+        let trap = SignalTrap { [logger] in
+            logger.warning("interrupted: stopping the wait and committing what is known (signal again to abort at once)")
+            interruption.trigger()
+        }
+        let progress = ProgressReporter(console: console, taskCount: pipeline.tasks.count)
+        let runner = PipelineRunner(
+            pipeline: pipeline, source: client, logger: logger, toolVersion: HSSExportVersion.current,
+            interruption: interruption, onEvent: { progress.record($0) }
+        )
+        logger.info("run started", metadata: ["run_id": "\(runner.runID)", "tasks": "\(pipeline.tasks.count)", "endpoint": "\(client.endpoint)"])
+        let report = await runner.run()
+        progress.finish()
+        trap.cancel()
+        do {
+            try await client.shutdown()
+        } catch {
+            logger.debug("client shutdown: \(error)")
+        }
+        return report
+    }
+
+    /// Prints the summary (stdout, or stderr when stdout carries results) and
+    /// returns the run's exit.
+    func finish(_ report: RunReport, summaryToStandardError: Bool = false) -> ArgumentParser.ExitCode {
+        let text = redactor.redact(report.summaryText)
+        if summaryToStandardError {
+            Console.writeStandardError(text + "\n")
+        } else {
+            Console.printLine(text)
+        }
+        return ArgumentParser.ExitCode(report.exitCode)
+    }
+
+    /// A client setting problem as a diagnostic at the key that holds it.
+    static func diagnostic(for error: any Error, in pipeline: Pipeline) -> PipelineDiagnostic {
+        guard let error = error as? HSSConfigurationError else {
+            return PipelineDiagnostic(file: pipeline.file, at: pipeline.locations["source"], message: "\(error)")
+        }
+        let key = error.setting == "region" || error.setting == "endpoint" ? "source.\(error.setting)" : "source"
+        return PipelineDiagnostic(
+            file: pipeline.file, at: pipeline.locations[key] ?? pipeline.locations["source"],
+            message: "\(error.setting) '\(error.value)' \(error.problem)", fix: error.fix
+        )
+    }
+}
+
+extension ArgumentParser.ExitCode {
+    /// The ArgumentParser exit code for a run's exit code.
+    init(_ code: RunExitCode) {
+        self.init(code.rawValue)
+    }
+}
