@@ -49,6 +49,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // The exec stage's child process: process groups, teardown, closed descriptors.
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        // FilePath and Errno, which swift-subprocess's API speaks in.
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // MARK: - Stage kit: the record, the stage API, output files, encoding
@@ -133,6 +135,7 @@ let package = Package(
             dependencies: [
                 "ExportStageKit",
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
 

@@ -42,7 +42,7 @@ enum CommandRunner {
     /// The call named when the command cannot be started ("… failed: Exec
     /// format error"): the one Subprocess starts commands with on Linux and
     /// Darwin, and the name the stage's messages have always used.
-    private static let startCall = "posix_spawn"
+    private static let startCall = "exec"
 
     /// On timeout or cancellation: SIGTERM to the command's process group,
     /// then, once `killGrace` has passed with the command still running,

@@ -1,5 +1,5 @@
 public import ExportStageKit
-public import Foundation
+import Foundation
 
 extension ExecStage {
     /// `command`, `timeout`, `working_directory`, `environment` and `pass_environment`.

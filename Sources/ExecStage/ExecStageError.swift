@@ -1,4 +1,4 @@
-public import ExportStageKit
+import ExportStageKit
 import Subprocess
 
 #if canImport(Glibc)

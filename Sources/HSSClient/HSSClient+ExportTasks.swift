@@ -1,5 +1,5 @@
 public import ExportPipeline
-public import ExportStageKit
+import ExportStageKit
 import NIOHTTP1
 
 extension HSSClient {

@@ -1,12 +1,12 @@
-public import AsyncHTTPClient
+import AsyncHTTPClient
 public import ExportPipeline
-public import ExportStageKit
-public import Foundation
-public import HSSSigning
+import ExportStageKit
+import Foundation
+import HSSSigning
 public import Logging
-public import NIOCore
-public import NIOHTTP1
-public import NIOSSL
+import NIOCore
+import NIOHTTP1
+import NIOSSL
 
 /// A client of the HSS v5 export-task API, and the pipeline's ``TaskStatusSource``.
 ///

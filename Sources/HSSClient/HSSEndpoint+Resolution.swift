@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 extension HSSEndpoint {
     /// The prefix of the SDK's per-region endpoint override variables.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 extension HTTPProxySetting {
     /// Picks the proxy for `endpoint` from `environment`, or `nil` for a direct connection.

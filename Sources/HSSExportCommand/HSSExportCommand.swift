@@ -1,5 +1,5 @@
 public import ArgumentParser
-public import ExportPipeline
+import ExportPipeline
 public import ExportStageKit
 
 /// The `hss-export` command line, as a library so a custom binary can run it

@@ -1,4 +1,4 @@
-public import Crypto
+import Crypto
 
 /// The canonical request of `SDK-HMAC-SHA256` (spec section 3, steps 4–10).
 ///

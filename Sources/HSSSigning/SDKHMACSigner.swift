@@ -1,4 +1,4 @@
-public import Crypto
+import Crypto
 public import Foundation
 
 /// Signs requests with `SDK-HMAC-SHA256`, as the Huawei Cloud Python SDK's `Signer` does.

@@ -1,4 +1,4 @@
-public import Crypto
+import Crypto
 public import Foundation
 
 /// Verifies `SDK-HMAC-SHA256` signatures on received requests (used by the simulator).

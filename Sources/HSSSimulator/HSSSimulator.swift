@@ -1,8 +1,8 @@
 public import Foundation
-public import HSSSigning
-public import Hummingbird
-public import Logging
-public import ServiceLifecycle
+import HSSSigning
+import Hummingbird
+import Logging
+import ServiceLifecycle
 
 /// An HSS API server on loopback for the demo and tests, speaking the real wire protocol so
 /// that the official Python SDK works against it.

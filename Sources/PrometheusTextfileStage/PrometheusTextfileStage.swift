@@ -1,5 +1,5 @@
 public import ExportStageKit
-public import Foundation
+import Foundation
 
 /// Writes the run's results as a Prometheus textfile for node_exporter's
 /// textfile collector (`--collector.textfile.directory`).

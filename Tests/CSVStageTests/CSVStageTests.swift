@@ -274,7 +274,7 @@ struct CSVStageTests {
 
             let script = "import csv,sys,json\nwith open(sys.argv[1], newline='', encoding='utf-8') as f:\n"
                 + "    json.dump(list(csv.reader(f, delimiter=sys.argv[2], strict=True)), sys.stdout)\n"
-            let output = try ProcessRunner.run(python, ["-c", script, directory.file("out.csv"), delimiter])
+            let output = try await ProcessRunner.run(python, ["-c", script, directory.file("out.csv"), delimiter])
             #expect(output.status == 0, "\(output.standardError)")
             let rows = try #require(try JSONSerialization.jsonObject(with: Data(output.standardOutput.utf8)) as? [[String]])
 

@@ -130,7 +130,7 @@ struct ExecStageFailureTests {
             try directory.write("echo hello\n", to: "bare.sh")
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.file("bare.sh"))
             let error = try await failure(of: ["./bare.sh"], in: directory)
-            #expect(error?.description == "could not start command './bare.sh' (\(directory.file("bare.sh"))): posix_spawn failed: Exec format error; a script needs a '#!' first line naming its interpreter")
+            #expect(error?.description == "could not start command './bare.sh' (\(directory.file("bare.sh"))): exec failed: Exec format error; a script needs a '#!' first line naming its interpreter")
         }
     }
 
@@ -143,7 +143,7 @@ struct ExecStageFailureTests {
             await #expect {
                 try await ExecStageHarness.run(stage, [])
             } throws: { error in
-                (error as? ExecStageError)?.description == "could not start command './gone.sh' (\(directory.file("gone.sh"))): posix_spawn failed: No such file or directory; check that \(directory.file("gone.sh")) still exists and is executable"
+                (error as? ExecStageError)?.description == "could not start command './gone.sh' (\(directory.file("gone.sh"))): exec failed: No such file or directory; check that \(directory.file("gone.sh")) still exists and is executable"
             }
         }
     }

@@ -50,8 +50,8 @@ struct GzipManifestStageTests {
     func writesTheGoldenDocument() async throws {
         try await withTemporaryDirectory { directory in
             try await writeGoldenInputs(try makeStage(directory))
-            try GzipTool.expectIntact(directory.file("manifest.json.gz"))
-            #expect(try GzipTool.decompressedText(directory.file("manifest.json.gz")) == Self.goldenManifest)
+            try await GzipTool.expectIntact(directory.file("manifest.json.gz"))
+            #expect(try await GzipTool.decompressedText(directory.file("manifest.json.gz")) == Self.goldenManifest)
         }
     }
 
@@ -61,8 +61,8 @@ struct GzipManifestStageTests {
             let stage = try makeStage(directory, level: level, reproducible: reproducible)
             try await writeGoldenInputs(stage)
             let path = directory.file("manifest.json.gz")
-            try GzipTool.expectIntact(path)
-            #expect(try GzipTool.decompressedText(path) == Self.goldenManifest)
+            try await GzipTool.expectIntact(path)
+            #expect(try await GzipTool.decompressedText(path) == Self.goldenManifest)
             let header = try GzipTool.bytes(path).prefix(10)
             #expect(header[8] == (level == 9 ? 2 : level < 2 ? 4 : 0))
         }
@@ -76,7 +76,7 @@ struct GzipManifestStageTests {
             let results = [SampleResults.succeeded(), SampleResults.errored(), SampleResults.tricky()]
             try await run(try makeStage(directory), results, context: context)
 
-            let text = try GzipTool.decompressedText(directory.file("manifest.json.gz"))
+            let text = try await GzipTool.decompressedText(directory.file("manifest.json.gz"))
             let document = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
             #expect(Set(document.keys) == ["manifest_version", "run_id", "pipeline", "tool_version", "started_at", "finished_at", "summary", "results", "artifacts"])
             #expect(document["manifest_version"] as? Int == 1)
@@ -129,7 +129,7 @@ struct GzipManifestStageTests {
             }
             try await run(try makeStage(directory), [SampleResults.succeeded()], context: context)
 
-            let text = try GzipTool.decompressedText(directory.file("manifest.json.gz"))
+            let text = try await GzipTool.decompressedText(directory.file("manifest.json.gz"))
             let document = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
             let listed = try #require(document["artifacts"] as? [[String: Any]])
             #expect(listed.compactMap { $0["path"] as? String } == files.keys.sorted().map(directory.file))
@@ -137,7 +137,7 @@ struct GzipManifestStageTests {
                 let path = try #require(artifact["path"] as? String)
                 let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
                 #expect(artifact["bytes"] as? Int == size)
-                #expect(artifact["sha256"] as? String == (try GzipTool.sha256sum(path)))
+                #expect(artifact["sha256"] as? String == (try await GzipTool.sha256sum(path)))
             }
 
             // The manifest lists only the stages before it, then publishes itself.
@@ -146,7 +146,7 @@ struct GzipManifestStageTests {
             let manifest = try #require(published.last)
             #expect(manifest.stage == "gzip-manifest")
             #expect(manifest.path == directory.file("manifest.json.gz"))
-            #expect(manifest.sha256 == (try GzipTool.sha256sum(manifest.path)))
+            #expect(manifest.sha256 == (try await GzipTool.sha256sum(manifest.path)))
             #expect(manifest.bytes == (try GzipTool.bytes(manifest.path)).count)
         }
     }
@@ -177,7 +177,7 @@ struct GzipManifestStageTests {
 
             // gzip -N restores the recorded name, whatever the file is called now.
             try FileManager.default.moveItem(atPath: directory.file("archive.json.gz"), toPath: directory.file("renamed.gz"))
-            let output = try ProcessRunner.run(try GzipTool.gzip(), ["-d", "-N", directory.file("renamed.gz")])
+            let output = try await ProcessRunner.run(try GzipTool.gzip(), ["-d", "-N", directory.file("renamed.gz")])
             #expect(output.status == 0, "\(output.standardError)")
             #expect(try directory.entries() == ["archive.json"])
             #expect(try directory.read("archive.json") == Self.goldenManifest)
@@ -193,7 +193,7 @@ struct GzipManifestStageTests {
     }
 
     @Test func defaultsAreLevelSixAndNotReproducible() throws {
-        try withTemporaryDirectorySync { directory in
+        try withTemporaryDirectoryBlocking { directory in
             let stage = try makeStage(directory, reproducible: nil)
             #expect(stage.level == 6)
             #expect(stage.reproducible == false)
@@ -211,7 +211,7 @@ struct GzipManifestStageTests {
     }
 
     @Test func levelOutsideTheRangeIsRejectedWhenBuiltFromCode() throws {
-        try withTemporaryDirectorySync { directory in
+        try withTemporaryDirectoryBlocking { directory in
             let error = try #require(throws: StageOptionError.self) { try makeStage(directory, level: 10) }
             #expect(error.option == "level")
             #expect(error.description == "option 'level': 10 is outside 0...9; use 0 (store only) to 9 (smallest output); the default is 6")
@@ -224,7 +224,7 @@ struct GzipManifestStageTests {
             try directory.write("not gzip at all", to: "manifest.json.gz")
             try await writeGoldenInputs(try makeStage(directory))
             #expect(try directory.entries() == ["manifest.json.gz"])
-            #expect(try GzipTool.decompressedText(directory.file("manifest.json.gz")) == Self.goldenManifest)
+            #expect(try await GzipTool.decompressedText(directory.file("manifest.json.gz")) == Self.goldenManifest)
         }
     }
 
@@ -252,7 +252,7 @@ struct GzipManifestStageTests {
     func aRunWithoutTasksListsNoResults() async throws {
         try await withTemporaryDirectory { directory in
             try await run(try makeStage(directory), [])
-            let text = try GzipTool.decompressedText(directory.file("manifest.json.gz"))
+            let text = try await GzipTool.decompressedText(directory.file("manifest.json.gz"))
             #expect(text.hasSuffix(#","results":[],"artifacts":[]}"#))
         }
     }
@@ -263,7 +263,7 @@ struct GzipManifestStageTests {
             // Enough records to cross several 64 KiB pieces.
             let results = (0..<2000).map { SampleResults.succeeded(id: "task-\($0)") }
             try await run(try makeStage(directory), results)
-            let text = try GzipTool.decompressedText(directory.file("manifest.json.gz"))
+            let text = try await GzipTool.decompressedText(directory.file("manifest.json.gz"))
             #expect(text.utf8.count > 4 * 64 * 1024)
             let document = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
             let records = try #require(document["results"] as? [[String: Any]])

@@ -10,23 +10,23 @@ enum GzipTool {
     }
 
     /// Runs `gzip -t` on `path` and expects it to accept the file silently.
-    static func expectIntact(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let output = try ProcessRunner.run(try gzip(), ["-t", path])
+    static func expectIntact(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let output = try await ProcessRunner.run(try gzip(), ["-t", path])
         #expect(output.status == 0, "gzip -t \(path): \(output.standardError)", sourceLocation: sourceLocation)
         #expect(output.standardError == "", sourceLocation: sourceLocation)
     }
 
     /// The decompressed content of `path` as text, via `gzip -dc`.
-    static func decompressedText(_ path: String) throws -> String {
-        let output = try ProcessRunner.run(try gzip(), ["-dc", path])
+    static func decompressedText(_ path: String) async throws -> String {
+        let output = try await ProcessRunner.run(try gzip(), ["-dc", path])
         guard output.status == 0 else { throw ToolFailure(command: "gzip -dc \(path)", output: output) }
         return output.standardOutput
     }
 
     /// The SHA-256 of `path` according to coreutils' `sha256sum`.
-    static func sha256sum(_ path: String) throws -> String {
+    static func sha256sum(_ path: String) async throws -> String {
         let tool = try ExternalTool.require("sha256sum", package: "coreutils")
-        let output = try ProcessRunner.run(tool, [path])
+        let output = try await ProcessRunner.run(tool, [path])
         guard output.status == 0, let digest = output.standardOutput.split(separator: " ").first else {
             throw ToolFailure(command: "sha256sum \(path)", output: output)
         }

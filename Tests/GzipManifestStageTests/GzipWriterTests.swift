@@ -134,8 +134,8 @@ struct GzipWriterTests {
     }
 
     @Test(.enabled(if: ExternalTool.shouldRun("gzip")))
-    func emptyInputIsAValidGzipFile() throws {
-        try withTemporaryDirectorySync { directory in
+    func emptyInputIsAValidGzipFile() async throws {
+        try await withTemporaryDirectory { directory in
             let file = try AtomicFileWriter(destination: directory.file("empty.gz"))
             let writer = try GzipWriter(writingTo: file)
             let totals = try writer.finish()
@@ -145,26 +145,26 @@ struct GzipWriterTests {
             #expect(totals.outputBytes == digest.bytes)
             let bytes = try GzipTool.bytes(directory.file("empty.gz"))
             #expect(Array(bytes.suffix(8)) == [0, 0, 0, 0, 0, 0, 0, 0])
-            try GzipTool.expectIntact(directory.file("empty.gz"))
-            #expect(try GzipTool.decompressedText(directory.file("empty.gz")) == "")
+            try await GzipTool.expectIntact(directory.file("empty.gz"))
+            #expect(try await GzipTool.decompressedText(directory.file("empty.gz")) == "")
         }
     }
 
     @Test(.enabled(if: ExternalTool.shouldRun("gzip")))
-    func trailerHoldsCRCAndSizeOfTheInput() throws {
+    func trailerHoldsCRCAndSizeOfTheInput() async throws {
         // CRC-32 of "123456789" is the standard check value 0xCBF43926.
         let file = try compress(Array("123456789".utf8))
         #expect(Array(file.suffix(8)) == [0x26, 0x39, 0xf4, 0xcb, 9, 0, 0, 0])
-        try withTemporaryDirectorySync { directory in
+        try await withTemporaryDirectory { directory in
             try Data(file).write(to: URL(fileURLWithPath: directory.file("check.gz")))
-            try GzipTool.expectIntact(directory.file("check.gz"))
-            #expect(try GzipTool.decompressedText(directory.file("check.gz")) == "123456789")
+            try await GzipTool.expectIntact(directory.file("check.gz"))
+            #expect(try await GzipTool.decompressedText(directory.file("check.gz")) == "123456789")
         }
     }
 
     @Test(.enabled(if: ExternalTool.shouldRun("gzip")))
-    func largeInputRoundTripsThroughGzip() throws {
-        try withTemporaryDirectorySync { directory in
+    func largeInputRoundTripsThroughGzip() async throws {
+        try await withTemporaryDirectory { directory in
             // 20 MB in 1 MiB writes: more than the 64 KiB chunk per write, and
             // both the input and the compressed file stream to disk.
             let total = 20 * 1000 * 1000
@@ -186,17 +186,17 @@ struct GzipWriterTests {
             #expect(totals.outputBytes == compressedDigest.bytes)
             #expect(compressedDigest.bytes < total / 2, "generated text should compress")
 
-            try GzipTool.expectIntact(directory.file("large.txt.gz"))
-            let output = try ProcessRunner.run(try GzipTool.gzip(), ["-d", "-k", directory.file("large.txt.gz")])
+            try await GzipTool.expectIntact(directory.file("large.txt.gz"))
+            let output = try await ProcessRunner.run(try GzipTool.gzip(), ["-d", "-k", directory.file("large.txt.gz")])
             #expect(output.status == 0, "\(output.standardError)")
             let roundTrip = try FileDigest.ofFile(at: directory.file("large.txt"))
             #expect(roundTrip == originalDigest)
-            #expect(try GzipTool.sha256sum(directory.file("large.txt")) == originalDigest.sha256)
+            #expect(try await GzipTool.sha256sum(directory.file("large.txt")) == originalDigest.sha256)
         }
     }
 
     @Test(.enabled(if: ExternalTool.shouldRun("gzip")), arguments: [0, 9])
-    func extremeLevelsRoundTrip(level: Int) throws {
+    func extremeLevelsRoundTrip(level: Int) async throws {
         var seed: UInt64 = 42
         let input = Self.generatedText(count: 300_000, seed: &seed)
         let file = try compress(input, level: level)
@@ -206,15 +206,15 @@ struct GzipWriterTests {
         } else {
             #expect(file.count < input.count / 2)
         }
-        try withTemporaryDirectorySync { directory in
+        try await withTemporaryDirectory { directory in
             try Data(file).write(to: URL(fileURLWithPath: directory.file("level.gz")))
-            try GzipTool.expectIntact(directory.file("level.gz"))
-            #expect(try GzipTool.decompressedText(directory.file("level.gz")) == String(decoding: input, as: UTF8.self))
+            try await GzipTool.expectIntact(directory.file("level.gz"))
+            #expect(try await GzipTool.decompressedText(directory.file("level.gz")) == String(decoding: input, as: UTF8.self))
         }
     }
 
     @Test(.enabled(if: ExternalTool.shouldRun("gzip")))
-    func manySmallWritesDecompressToTheSameText() throws {
+    func manySmallWritesDecompressToTheSameText() async throws {
         var seed: UInt64 = 7
         let input = Self.generatedText(count: 200_000, seed: &seed)
         let sink = CollectingSink()
@@ -229,10 +229,10 @@ struct GzipWriterTests {
         }
         try writer.finish()
         #expect(sink.calls > 1)
-        try withTemporaryDirectorySync { directory in
+        try await withTemporaryDirectory { directory in
             try Data(sink.bytes).write(to: URL(fileURLWithPath: directory.file("small.gz")))
-            try GzipTool.expectIntact(directory.file("small.gz"))
-            #expect(try GzipTool.decompressedText(directory.file("small.gz")) == String(decoding: input, as: UTF8.self))
+            try await GzipTool.expectIntact(directory.file("small.gz"))
+            #expect(try await GzipTool.decompressedText(directory.file("small.gz")) == String(decoding: input, as: UTF8.self))
         }
     }
 
@@ -275,9 +275,3 @@ struct GzipWriterTests {
     }
 }
 
-/// `withTemporaryDirectory` for synchronous tests.
-func withTemporaryDirectorySync<T>(_ body: (TemporaryDirectory) throws -> T) throws -> T {
-    let directory = try TemporaryDirectory()
-    defer { directory.remove() }
-    return try body(directory)
-}

@@ -16,7 +16,7 @@ import Testing
     func withHTTPSServer<T>(_ body: (StaticFileServer, TestCertificateAuthority) async throws -> T) async throws -> T {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let authority = try TestCertificateAuthority.make(in: directory)
+        let authority = try await TestCertificateAuthority.make(in: directory)
         let tasks = directory.path + "/www/v5/\(SimulatorFixture.projectID)/export-task"
         try FileManager.default.createDirectory(atPath: tasks, withIntermediateDirectories: true)
         try #"{"task_id":"tls-1","task_status":"success"}"#.write(toFile: tasks + "/tls-1", atomically: true, encoding: .utf8)

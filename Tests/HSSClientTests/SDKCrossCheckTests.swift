@@ -20,8 +20,7 @@ import Testing
 
     static var pythonAvailable: Bool { ExternalTool.shouldRun(python) }
 
-    /// Runs the script off the cooperative pool (it blocks while the SDK talks to the
-    /// simulator, which needs the pool to answer).
+    /// Runs the script; the simulator keeps answering meanwhile.
     static func runSDK(_ arguments: [String], environment extra: [String: String]) async throws -> ProcessOutput {
         let python = try ExternalTool.require(python, package: "a venv with huaweicloudsdkhss==3.1.219 (python3 -m venv .venv && .venv/bin/pip install huaweicloudsdkhss==3.1.219)")
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.lowercased().hasSuffix("_proxy") }
@@ -29,14 +28,7 @@ import Testing
             environment[name] = nil
         }
         environment.merge(extra) { $1 }
-        let finalEnvironment = environment
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    try ProcessRunner.run(python, [script] + arguments, environment: finalEnvironment, timeout: 60)
-                })
-            }
-        }
+        return try await ProcessRunner.run(python, [script] + arguments, environment: environment, timeout: .seconds(60))
     }
 
     static func decode(_ output: ProcessOutput) throws -> [String: String?] {

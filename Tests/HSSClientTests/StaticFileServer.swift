@@ -10,16 +10,14 @@ final class StaticFileServer: Sendable {
     let url: String
     /// Where the received requests are recorded, one JSON object per line.
     let requestLog: String
-    private let process: Process
-    private let input: Pipe
+    private let process: RunningProcess
 
     /// The port; 0 when the server did not report one.
     let port: Int
 
-    private init(process: Process, input: Pipe, port: Int, requestLog: String, tls: Bool) {
+    private init(process: RunningProcess, port: Int, requestLog: String, tls: Bool) {
         self.process = process
         self.requestLog = requestLog
-        self.input = input
         self.port = port
         self.url = (tls ? "https" : "http") + "://127.0.0.1:\(port)"
     }
@@ -50,26 +48,9 @@ final class StaticFileServer: Sendable {
     /// in `requestLog`. With `tls` (certificate chain and key files) it serves HTTPS.
     static func start(directory: String, requestLog: String, tls: (certificate: String, key: String)? = nil) async throws -> StaticFileServer {
         let python = try ExternalTool.require("python3", package: "python3")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-u", "-c", program, directory, requestLog] + (tls.map { [$0.certificate, $0.key] } ?? [])
-        let output = Pipe()
-        let input = Pipe()
-        process.standardOutput = output
-        process.standardInput = input
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // Reading the port blocks, so it happens off the cooperative pool.
-        let line: String = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var bytes: [UInt8] = []
-                while let chunk = try? output.fileHandleForReading.read(upToCount: 1), let byte = chunk.first, byte != 0x0A {
-                    bytes.append(byte)
-                }
-                continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
-            }
-        }
-        let server = StaticFileServer(process: process, input: input, port: Int(line.trimmingCharacters(in: .whitespaces)) ?? 0, requestLog: requestLog, tls: tls != nil)
+        let process = try ProcessRunner.start(python, ["-u", "-c", program, directory, requestLog] + (tls.map { [$0.certificate, $0.key] } ?? []))
+        let line = (try? await process.firstLine()) ?? process.standardError
+        let server = StaticFileServer(process: process, port: Int(line.trimmingCharacters(in: .whitespaces)) ?? 0, requestLog: requestLog, tls: tls != nil)
         guard server.port != 0 else {
             server.stop()
             throw ServerStartError(output: line)
@@ -87,14 +68,11 @@ final class StaticFileServer: Sendable {
         }
     }
 
-    /// Stops the server process: closing its stdin ends it; SIGKILL (which no mask blocks)
-    /// if it is still there after five seconds.
+    /// Stops the server process: closing its stdin ends it; SIGKILL if it is
+    /// still there after five seconds.
     func stop() {
-        try? input.fileHandleForWriting.close()
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        process.closeInput()
+        process.terminate(grace: .seconds(5))
     }
 
     struct ServerStartError: Error, CustomStringConvertible {

@@ -12,19 +12,19 @@ struct TestCertificateAuthority {
     let serverKey: String
 
     /// Creates the files in `directory`.
-    static func make(in directory: TemporaryDirectory) throws -> TestCertificateAuthority {
+    static func make(in directory: TemporaryDirectory) async throws -> TestCertificateAuthority {
         let openssl = try ExternalTool.require("openssl", package: "openssl")
-        func run(_ arguments: [String]) throws {
-            let output = try ProcessRunner.run(openssl, arguments, currentDirectory: directory.path, timeout: 60)
+        func run(_ arguments: [String]) async throws {
+            let output = try await ProcessRunner.run(openssl, arguments, currentDirectory: directory.path, timeout: .seconds(60))
             guard output.status == 0 else {
                 throw OpenSSLError(arguments: arguments, output: output.standardError)
             }
         }
         let key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        try run(["req", "-x509"] + key + ["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=hss-export test CA"])
-        try run(["req"] + key + ["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"])
+        try await run(["req", "-x509"] + key + ["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=hss-export test CA"])
+        try await run(["req"] + key + ["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"])
         try directory.write("subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n", to: "server.ext")
-        try run([
+        try await run([
             "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
             "-out", "server.pem", "-days", "2", "-extfile", "server.ext",
         ])

@@ -69,7 +69,7 @@ enum BinaryHarness {
     }
 
     static func run(_ arguments: [String], environment: [String: String] = tokenEnvironment, input: Data? = nil, in directory: String? = nil) async throws -> ProcessOutput {
-        try await ProcessRunner.runAsync(PackagePaths.binary, arguments, input: input, environment: environment, currentDirectory: directory)
+        try await ProcessRunner.run(PackagePaths.binary, arguments, input: input, environment: environment, currentDirectory: directory)
     }
 
     static func jsonLines(_ text: String) throws -> [[String: Any]] {

@@ -5,7 +5,7 @@ import TestSupport
 /// loopback port. Always ``stop()`` it (in a `defer`).
 final class NodeExporterProcess {
     let port: UInt16
-    private let process: Process
+    private let process: RunningProcess
 
     /// Starts `executable` reading `directory`, and waits until `/metrics`
     /// answers; retries on another port if the chosen one was taken meanwhile.
@@ -13,18 +13,12 @@ final class NodeExporterProcess {
         var lastFailure = "never started"
         for _ in 0..<3 {
             let port = try LoopbackHTTP.freePort()
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = [
+            let process = try ProcessRunner.start(executable, [
                 "--collector.disable-defaults",
                 "--collector.textfile",
                 "--collector.textfile.directory=\(directory)",
                 "--web.listen-address=127.0.0.1:\(port)",
-            ]
-            // Its log is not needed, and an undrained pipe could block it.
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            ])
             let deadline = Date().addingTimeInterval(timeout)
             while process.isRunning && Date() < deadline {
                 if let response = try? LoopbackHTTP.get(port: port, path: "/metrics", timeoutSeconds: 2), response.status == 200 {
@@ -34,9 +28,8 @@ final class NodeExporterProcess {
                 }
                 Thread.sleep(forTimeInterval: 0.1)
             }
-            lastFailure = process.isRunning ? "did not answer on port \(port) within \(timeout) s" : "exited with status \(process.terminationStatus) (port \(port) taken?)"
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
+            lastFailure = process.isRunning ? "did not answer on port \(port) within \(timeout) s" : "exited (port \(port) taken?): \(process.standardError)"
+            process.terminate()
         }
         throw LoopbackHTTP.Failure(description: "node_exporter \(lastFailure)")
     }
@@ -49,7 +42,6 @@ final class NodeExporterProcess {
     }
 
     func stop() {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        process.terminate()
     }
 }

@@ -29,7 +29,7 @@ struct PrometheusTextfileToolTests {
         let promtool = try ExternalTool.require("promtool", package: "prometheus")
         try await withTemporaryDirectory { directory in
             let text = try await runStage(options, results: Self.trickyResults, in: directory)
-            let output = try ProcessRunner.run(promtool, ["check", "metrics"], input: Data(text.utf8))
+            let output = try await ProcessRunner.run(promtool, ["check", "metrics"], input: Data(text.utf8))
             #expect(output.status == 0)
             #expect(output.standardOutput == "")
             #expect(output.standardError == "")
@@ -37,9 +37,9 @@ struct PrometheusTextfileToolTests {
     }
 
     @Test("promtool does flag a lint problem (so the check above can fail)", .enabled(if: ExternalTool.shouldRun("promtool")))
-    func promtoolCanComplain() throws {
+    func promtoolCanComplain() async throws {
         let promtool = try ExternalTool.require("promtool", package: "prometheus")
-        let output = try ProcessRunner.run(promtool, ["check", "metrics"], input: Data("# HELP x_total x\n# TYPE x_total gauge\nx_total 1\n".utf8))
+        let output = try await ProcessRunner.run(promtool, ["check", "metrics"], input: Data("# HELP x_total x\n# TYPE x_total gauge\nx_total 1\n".utf8))
         #expect(output.status != 0)
         #expect(!(output.standardOutput + output.standardError).isEmpty)
     }

@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 /// The result of running a command to completion.
 public struct ProcessOutput: Sendable {
@@ -10,75 +11,171 @@ public struct ProcessOutput: Sendable {
     public var standardError: String
 }
 
-/// Runs commands for tests: checkers (promtool, gzip, python3) and the built binary.
+/// The one way tests run commands: checkers (promtool, gzip, python3,
+/// openssl), servers (node_exporter, `hss-export simulate`) and the built
+/// binary. Nothing here blocks a concurrency thread, so a server in the same
+/// process (the simulator) keeps answering while a child runs.
 public enum ProcessRunner {
     /// Runs `executable` with `arguments`, feeding `input` to stdin, and waits
-    /// at most `timeout` seconds (then kills it and throws).
+    /// at most `timeout` (then kills it with SIGKILL and throws).
     public static func run(
         _ executable: String,
         _ arguments: [String],
         input: Data? = nil,
         environment: [String: String]? = nil,
         currentDirectory: String? = nil,
-        timeout: TimeInterval = 60
-    ) throws -> ProcessOutput {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
-        let outputPipe = Pipe()
-        let errorPipe = Pipe()
-        let inputPipe = Pipe()
-        process.standardOutput = outputPipe
-        process.standardError = errorPipe
-        process.standardInput = inputPipe
-        try process.run()
-        // Drain both pipes concurrently so a chatty child cannot block on a full pipe.
-        // Dedicated threads, not the global queue: its few workers are shared with
-        // every other test, and blocking them stalls unrelated tests for seconds.
-        let collected = CollectedOutput()
-        let group = DispatchGroup()
-        for (index, pipe) in [outputPipe, errorPipe].enumerated() {
-            group.enter()
-            Thread {
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                collected.set(index, data)
-                group.leave()
-            }.start()
-        }
-        if let input { try? inputPipe.fileHandleForWriting.write(contentsOf: input) }
-        try? inputPipe.fileHandleForWriting.close()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        if process.isRunning {
-            // SIGKILL: a child may have inherited a mask that blocks SIGTERM.
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            throw ProcessTimeoutError(command: ([executable] + arguments).joined(separator: " "), timeout: timeout)
-        }
-        process.waitUntilExit()
-        group.wait()
-        return ProcessOutput(
-            status: process.terminationStatus,
-            standardOutput: String(decoding: collected.get(0), as: UTF8.self),
-            standardError: String(decoding: collected.get(1), as: UTF8.self)
-        )
+        timeout: Duration = .seconds(120)
+    ) async throws -> ProcessOutput {
+        let process = try RunningProcess(executable, arguments, environment: environment, currentDirectory: currentDirectory)
+        if let input { process.write(input) }
+        process.closeInput()
+        let status = try await process.waitForExit(timeout: timeout)
+        let (output, errors) = await process.drainedOutput()
+        return ProcessOutput(status: status, standardOutput: output, standardError: errors)
+    }
+
+    /// Starts a long-running child (a server); stop it with ``RunningProcess/terminate()``.
+    public static func start(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String]? = nil,
+        currentDirectory: String? = nil
+    ) throws -> RunningProcess {
+        try RunningProcess(executable, arguments, environment: environment, currentDirectory: currentDirectory)
     }
 }
 
 /// A command did not finish in time.
 public struct ProcessTimeoutError: Error, CustomStringConvertible {
-    /// The command line.
+    /// The command.
     public var command: String
-    /// The limit in seconds.
-    public var timeout: TimeInterval
-    public var description: String { "\(command) did not finish within \(timeout) s" }
+    /// The limit.
+    public var timeout: Duration
+    public var description: String { "\(command) did not finish within \(timeout)" }
 }
 
-private final class CollectedOutput: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data: [Data] = [Data(), Data()]
-    func set(_ index: Int, _ value: Data) { lock.withLock { data[index] = value } }
-    func get(_ index: Int) -> Data { lock.withLock { data[index] } }
+/// A child process whose stdout and stderr are collected while it runs.
+public final class RunningProcess: Sendable {
+    private let process: Process
+    private let input = Pipe()
+    private let output = Pipe()
+    private let errors = Pipe()
+    private let collected = CollectedOutput()
+    private let command: String
+
+    /// Starts `executable`.
+    public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, currentDirectory: String? = nil) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        self.process = process
+        command = ([executable] + arguments).joined(separator: " ")
+        // Drained on their own threads, not the cooperative pool: a chatty
+        // child must never block on a full pipe, nor a test on a read.
+        for (index, pipe) in [output, errors].enumerated() {
+            Thread { [collected] in
+                let handle = pipe.fileHandleForReading
+                // `availableData` returns what is there (blocking until something is);
+                // a full-length read would wait for 64 KiB or the end.
+                while case let chunk = handle.availableData, !chunk.isEmpty {
+                    collected.state.withLock { index == 0 ? $0.output.append(chunk) : $0.errors.append(chunk) }
+                }
+                collected.state.withLock { $0.openStreams -= 1 }
+            }.start()
+        }
+        try process.run()
+        // The parent's copies of the child's ends, so EOF arrives when the child exits.
+        try? output.fileHandleForWriting.close()
+        try? errors.fileHandleForWriting.close()
+        try? input.fileHandleForReading.close()
+    }
+
+    /// The process id.
+    public var pid: Int32 { process.processIdentifier }
+
+    /// Whether the process still runs.
+    public var isRunning: Bool { process.isRunning }
+
+    /// Everything written to stdout so far.
+    public var standardOutput: String { collected.state.withLock { String(decoding: $0.output, as: UTF8.self) } }
+
+    /// Everything written to stderr so far.
+    public var standardError: String { collected.state.withLock { String(decoding: $0.errors, as: UTF8.self) } }
+
+    /// Writes `data` to the child's stdin.
+    public func write(_ data: Data) {
+        try? input.fileHandleForWriting.write(contentsOf: data)
+    }
+
+    /// Closes the child's stdin (a server reading it takes that as "stop").
+    public func closeInput() {
+        try? input.fileHandleForWriting.close()
+    }
+
+    /// Waits (up to `timeout`) for the first complete stdout line.
+    public func firstLine(timeout: Duration = .seconds(30)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let line = collected.state.withLock { state -> String? in
+                guard let newline = state.output.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+                return String(decoding: state.output[state.output.startIndex..<newline], as: UTF8.self)
+            }
+            if let line { return line }
+            if !process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw ProcessTimeoutError(command: command, timeout: timeout)
+    }
+
+    /// Sends `signal` to the process.
+    public func send(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Waits (up to `timeout`) for the process to exit and returns its status;
+    /// on timeout kills it with SIGKILL (which no inherited mask blocks) and throws.
+    public func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                throw ProcessTimeoutError(command: command, timeout: timeout)
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        return process.terminationStatus
+    }
+
+    /// stdout and stderr once both have reached end of file.
+    func drainedOutput() async -> (String, String) {
+        while collected.state.withLock({ $0.openStreams > 0 }) {
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+        return (standardOutput, standardError)
+    }
+
+    /// Ends the process: SIGTERM, then SIGKILL if it is still there after `grace`.
+    public func terminate(grace: Duration = .seconds(5)) {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = ContinuousClock.now + grace
+        while process.isRunning && ContinuousClock.now < deadline { usleep(5_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    deinit {
+        terminate(grace: .seconds(1))
+    }
+}
+
+/// What a child wrote, shared with the threads that drain its pipes.
+private final class CollectedOutput: Sendable {
+    let state = Mutex<(output: Data, errors: Data, openStreams: Int)>((Data(), Data(), 2))
 }

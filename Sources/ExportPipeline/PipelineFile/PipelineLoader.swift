@@ -1,7 +1,7 @@
 public import ExportStageKit
-public import Crypto
+import Crypto
 public import Foundation
-public import Yams
+import Yams
 
 /// Reads and validates pipeline files.
 ///

@@ -1,5 +1,5 @@
 public import ExportStageKit
-public import Foundation
+import Foundation
 public import Logging
 
 /// Runs a loaded pipeline: waits for every task and feeds the stages.

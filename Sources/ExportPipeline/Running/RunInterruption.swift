@@ -1,5 +1,5 @@
-public import ExportStageKit
-public import Synchronization
+import ExportStageKit
+import Synchronization
 
 /// A one-shot "stop waiting" switch, thrown by SIGINT/SIGTERM handlers.
 ///

@@ -1,5 +1,5 @@
 public import ExportStageKit
-public import Foundation
+import Foundation
 public import Logging
 
 /// Polls export tasks until each succeeds, fails, errors or times out.

@@ -1,5 +1,5 @@
-public import ExportStageKit
-public import Foundation
+import ExportStageKit
+import Foundation
 
 /// How tasks are waited for: backoff, deadline, concurrency and request budget.
 ///

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Durations as written in pipeline files: `500ms`, `30s`, `15m`, `2h`, `1m30s`.
 public enum DurationText {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Path helpers shared by the loader and the stages.
 public enum FilePath {

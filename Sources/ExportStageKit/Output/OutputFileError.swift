@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A file could not be written; names the path, what failed, and a fix.
 public struct OutputFileError: Error, CustomStringConvertible, Sendable {

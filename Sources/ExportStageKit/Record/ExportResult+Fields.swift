@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 extension ExportResult {
     /// The record's field names, in the order every output format uses.

@@ -1,6 +1,6 @@
 public import Foundation
 import Logging
-public import Synchronization
+import Synchronization
 
 /// Shared, read-mostly facts about the run, plus the artifacts stages publish.
 public final class RunContext: Sendable {

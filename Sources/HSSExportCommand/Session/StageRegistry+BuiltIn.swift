@@ -1,10 +1,10 @@
-public import CSVStage
-public import ExecStage
-public import ExportPipeline
+import CSVStage
+import ExecStage
+import ExportPipeline
 public import ExportStageKit
-public import GzipManifestStage
-public import JSONLinesStage
-public import PrometheusTextfileStage
+import GzipManifestStage
+import JSONLinesStage
+import PrometheusTextfileStage
 
 extension StageRegistry {
     /// The stages that ship with hss-export: `jsonl`, `csv`,

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 extension SimulatorScenario {
     /// The built-in scenario used by `hss-export demo` and `simulate`, identical to

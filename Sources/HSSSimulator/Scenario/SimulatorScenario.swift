@@ -1,6 +1,6 @@
 import ExportStageKit
 public import Foundation
-public import Yams
+import Yams
 
 /// What the simulator serves: the project, the accepted credentials, the rate limit and the
 /// export tasks with their scripted status sequences.
