@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
         --repeat) repeats="$2"; shift 2 ;;
         --repeat=*) repeats="${1#*=}"; shift ;;
         --json) json=(--json); shift ;;
-        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "benchmark-vs-python: unknown argument '$1' (try --help)" >&2; exit 2 ;;
     esac
 done

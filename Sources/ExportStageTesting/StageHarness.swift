@@ -1,7 +1,8 @@
 import ExportPipeline
 public import ExportStageKit
-public import Foundation
+import Foundation
 public import Logging
+import Synchronization
 
 /// Builds a stage from YAML options exactly as a pipeline file would (the
 /// real loader checks them), feeds it results, finishes it in a temporary
@@ -21,6 +22,12 @@ public struct StageHarness<Stage: ExportStage>: Sendable {
     public let directory: String
     /// The environment `${VAR}` in the options reads.
     public var environment: [String: String]
+    /// Whether ``build(_:)`` also checks what only matters for a real run,
+    /// as `hss-export run` does: that the directory of every output path
+    /// exists and is writable. `true` by default; set it to `false` to build
+    /// as `hss-export validate` does, for options naming directories that
+    /// exist only where the pipeline is deployed.
+    public var isForRun = true
 
     /// A harness for `stage` in a fresh temporary directory (or in `directory`).
     public init(_ stage: Stage.Type, directory: String? = nil, environment: [String: String] = [:]) throws {
@@ -46,23 +53,33 @@ public struct StageHarness<Stage: ExportStage>: Sendable {
     /// without `type` (for example `"path: out.jsonl\nmode: append"`).
     ///
     /// - Throws: ``StageHarnessError`` with the loader's diagnostics, their
-    ///   lines counted within `options`.
+    ///   lines counted within `options`, and the stage initializer's own
+    ///   error as ``StageHarnessError/stageError`` when it was the stage that
+    ///   refused them.
     public func build(_ options: String = "") throws(StageHarnessError) -> Stage {
         let indented = options.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
         let document = Self.preamble + "  - type: \(Stage.typeName)\n" + indented + "\n"
-        let loader = PipelineLoader(registry: StageRegistry([Stage.self]), environment: environment, isForRun: true)
-        let pipeline: Pipeline
-        do {
-            pipeline = try loader.load(yaml: document, file: "options", baseDirectory: directory)
-        } catch {
-            let lines = Self.preamble.split(separator: "\n").count + 1
-            throw StageHarnessError(diagnostics: error.diagnostics.map { diagnostic in
-                var relative = diagnostic
-                relative.line = max(diagnostic.line - lines, 1)
-                return relative.description
-            })
+        let loader = PipelineLoader(registry: StageRegistry([LoadedStage<Stage>.self]), environment: environment, isForRun: isForRun)
+        let refusal = InitializerRefusal()
+        let loaded = InitializerRefusal.$current.withValue(refusal) {
+            Result { () throws(PipelineLoadError) in try loader.load(yaml: document, file: "options", baseDirectory: directory) }
         }
-        guard let stage = pipeline.stages.first?.stage as? Stage else {
+        let pipeline: Pipeline
+        switch loaded {
+        case .success(let loadedPipeline):
+            pipeline = loadedPipeline
+        case .failure(let error):
+            let lines = Self.preamble.split(separator: "\n").count + 1
+            throw StageHarnessError(
+                diagnostics: error.diagnostics.map { diagnostic in
+                    var relative = diagnostic
+                    relative.line = max(diagnostic.line - lines, 1)
+                    return relative.description
+                },
+                stageError: refusal.error
+            )
+        }
+        guard let stage = (pipeline.stages.first?.stage as? LoadedStage<Stage>)?.stage else {
             preconditionFailure("the loader built a stage of another type")
         }
         return stage
@@ -71,24 +88,39 @@ public struct StageHarness<Stage: ExportStage>: Sendable {
     /// Builds the stage from `options`, feeds it `results` in order, finishes
     /// it with `summary` (by default one matching the results), and returns
     /// the files in ``directory`` with what the stage published.
+    ///
+    /// - Parameters:
+    ///   - context: the run context the stage receives; give one to publish
+    ///     the artifacts of earlier stages first, or to see what was
+    ///     published when the run throws. By default a fresh
+    ///     ``SampleResults/context(runID:logger:)`` logging to `logger`.
+    ///   - logger: the logger of the default context (ignored when `context`
+    ///     is given); for example one with swift-log's `InMemoryLogHandler`
+    ///     to check what the stage logs.
+    @discardableResult
     public func run(
         _ options: String = "",
         results: [ExportResult] = SampleResults.all,
         summary: RunSummary? = nil,
+        context: RunContext? = nil,
         logger: Logger = Logger(label: "stage-harness")
     ) async throws -> StageRun {
         let stage = try build(options)
-        return try await run(stage, results: results, summary: summary, logger: logger)
+        return try await run(stage, results: results, summary: summary, context: context, logger: logger)
     }
 
-    /// Feeds `results` to an already built `stage` and finishes it.
+    /// Feeds `results` to an already built `stage` (from ``build(_:)``) and
+    /// finishes it, as the `run` that takes options does; for looking at the
+    /// stage, or changing the files around it, between building and running.
+    @discardableResult
     public func run(
         _ stage: Stage,
         results: [ExportResult] = SampleResults.all,
         summary: RunSummary? = nil,
+        context: RunContext? = nil,
         logger: Logger = Logger(label: "stage-harness")
     ) async throws -> StageRun {
-        let context = SampleResults.context(logger: logger)
+        let context = context ?? SampleResults.context(logger: logger)
         for result in results { try await stage.receive(result, context: context) }
         try await stage.finish(summary: summary ?? SampleResults.summary(of: results), context: context)
         return StageRun(files: try files(), artifacts: context.artifacts)
@@ -134,9 +166,56 @@ public struct StageHarnessError: Error, CustomStringConvertible, Sendable {
     /// The loader's diagnostics (`options:LINE:COLUMN: error: message; fix`),
     /// their lines counted within the options text.
     public var diagnostics: [String]
+    /// The error the stage's own initializer threw (typically a
+    /// `StageOptionError`, to check its `option`, `message` and `fix`), or
+    /// `nil` when the loader refused the options before building the stage.
+    public var stageError: (any Error)?
 
     /// One diagnostic per line.
     public var description: String {
         diagnostics.joined(separator: "\n")
+    }
+}
+
+/// The stage under test as the harness registers it with the loader: it
+/// builds `Wrapped` and, when `Wrapped` refuses its options, records the
+/// error before the loader turns it into a diagnostic.
+private struct LoadedStage<Wrapped: ExportStage>: ExportStage {
+    static var typeName: String { Wrapped.typeName }
+    static var summary: String { Wrapped.summary }
+    static var options: [StageOption] { Wrapped.options }
+
+    let stage: Wrapped
+
+    init(options: StageOptions, context: StageBuildContext) throws {
+        do {
+            stage = try Wrapped(options: options, context: context)
+        } catch {
+            InitializerRefusal.current?.record(error)
+            throw error
+        }
+    }
+
+    func receive(_ result: ExportResult, context: RunContext) async throws {
+        try await stage.receive(result, context: context)
+    }
+
+    func finish(summary: RunSummary, context: RunContext) async throws {
+        try await stage.finish(summary: summary, context: context)
+    }
+}
+
+/// Where ``LoadedStage`` leaves its initializer's error for the
+/// ``StageHarness/build(_:)`` call that is loading it (a task local, so
+/// builds running in parallel do not see each other's).
+private final class InitializerRefusal: Sendable {
+    @TaskLocal static var current: InitializerRefusal?
+
+    private let recorded = Mutex<(any Error)?>(nil)
+
+    var error: (any Error)? { recorded.withLock { $0 } }
+
+    func record(_ error: any Error) {
+        recorded.withLock { $0 = error }
     }
 }

@@ -3,16 +3,16 @@ import Crypto
 /// The canonical request of `SDK-HMAC-SHA256` (spec section 3, steps 4–10).
 ///
 /// Pure functions, each matching the Python SDK's `Signer` byte for byte.
-public enum CanonicalRequest {
+package enum CanonicalRequest {
     /// SHA-256 of the empty string, the payload hash of a request without a body.
-    public static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    package static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
     /// The canonical URI of a wire path.
     ///
     /// The whole path is percent-decoded first and split on `/` afterwards, so an encoded
     /// `%2F` inside a segment becomes a real separator here; the SDK does the same, and a
     /// verifier must too. A trailing `/` is appended unless present.
-    public static func canonicalURI(path: String) -> String {
+    package static func canonicalURI(path: String) -> String {
         let segments = HSSPercentEncoding.decode(path)
             .split(separator: "/", omittingEmptySubsequences: false)
             .map { HSSPercentEncoding.encode(String($0)) }
@@ -24,7 +24,7 @@ public enum CanonicalRequest {
     ///
     /// Pairs are sorted by name, then value, comparing code points (UTF-8 byte order gives
     /// the same result), before encoding; each becomes `enc(name)=enc(value)`.
-    public static func canonicalQueryString(_ query: [(name: String, value: String)]) -> String {
+    package static func canonicalQueryString(_ query: [(name: String, value: String)]) -> String {
         query
             .sorted { lhs, rhs in
                 if lhs.name != rhs.name {
@@ -39,7 +39,7 @@ public enum CanonicalRequest {
     /// The `SignedHeaders` list for `headers`: every name without `_`, lower-cased, sorted.
     ///
     /// Names are not de-duplicated, because the SDK does not de-duplicate them either.
-    public static func signedHeaderNames(_ headers: [(name: String, value: String)]) -> [String] {
+    package static func signedHeaderNames(_ headers: [(name: String, value: String)]) -> [String] {
         headers
             .filter { !$0.name.contains("_") }
             .map { $0.name.lowercased() }
@@ -48,7 +48,7 @@ public enum CanonicalRequest {
 
     /// `name:value\n` for each signed header; values are trimmed, and the last header of a
     /// name wins, as in the SDK's header dictionary.
-    public static func canonicalHeaders(
+    package static func canonicalHeaders(
         _ headers: [(name: String, value: String)],
         signedHeaderNames: [String]
     ) -> String {
@@ -66,7 +66,7 @@ public enum CanonicalRequest {
 
     /// The payload hash: the empty hash for no body, else `X-Sdk-Content-Sha256` when
     /// present, else the lower-case hex SHA-256 of the body.
-    public static func payloadHash(_ request: SigningRequest) -> String {
+    package static func payloadHash(_ request: SigningRequest) -> String {
         if request.body.isEmpty {
             return emptyPayloadHash
         }
@@ -82,7 +82,7 @@ public enum CanonicalRequest {
     ///
     /// `request.headers` must already hold every header named in `signedHeaderNames`
     /// (including `Host` and `X-Sdk-Date`); a missing one is written with an empty value.
-    public static func build(_ request: SigningRequest, signedHeaderNames: [String]) -> String {
+    package static func build(_ request: SigningRequest, signedHeaderNames: [String]) -> String {
         let lowered = signedHeaderNames.map { $0.lowercased() }
         return [
             request.method.uppercased(),
@@ -95,7 +95,7 @@ public enum CanonicalRequest {
     }
 
     /// `SDK-HMAC-SHA256\n{X-Sdk-Date}\n{hex(SHA-256(canonicalRequest))}`.
-    public static func stringToSign(canonicalRequest: String, sdkDate: String) -> String {
+    package static func stringToSign(canonicalRequest: String, sdkDate: String) -> String {
         SDKHMACSigner.algorithm + "\n" + sdkDate + "\n"
             + Hex.encode(SHA256.hash(data: Array(canonicalRequest.utf8)))
     }

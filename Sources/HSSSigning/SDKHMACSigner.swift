@@ -32,7 +32,7 @@ public struct SDKHMACSigner: Sendable {
     /// Signs like ``sign(_:date:)`` and also returns the intermediate strings, for
     /// debugging a signature mismatch. They contain no secret key, but the canonical
     /// request contains signed header values such as `X-Security-Token`.
-    public func signWithDetails(_ request: SigningRequest, date: Date) -> SigningDetails {
+    package func signWithDetails(_ request: SigningRequest, date: Date) -> SigningDetails {
         var headers = request.headers
         if let token = credentials.securityToken {
             headers.removeAll { $0.name.lowercased() == "x-security-token" }

@@ -2,20 +2,20 @@
 /// intermediate strings of the signature.
 ///
 /// When the request already had an `Authorization` header, only `headers` is filled.
-public struct SigningDetails: Sendable {
+package struct SigningDetails: Sendable {
     /// The headers to send, including `Authorization`.
-    public var headers: [(name: String, value: String)]
+    package var headers: [(name: String, value: String)]
     /// The canonical request that was hashed.
-    public var canonicalRequest: String
+    package var canonicalRequest: String
     /// `SDK-HMAC-SHA256\n{date}\n{hash}`, the string that was signed.
-    public var stringToSign: String
+    package var stringToSign: String
     /// The `SignedHeaders` value, for example `content-type;host;x-sdk-date`.
-    public var signedHeaders: String
+    package var signedHeaders: String
     /// The hex signature.
-    public var signature: String
+    package var signature: String
 
     /// Creates signing details.
-    public init(
+    package init(
         headers: [(name: String, value: String)],
         canonicalRequest: String,
         stringToSign: String,

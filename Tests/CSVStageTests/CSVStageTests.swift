@@ -293,6 +293,76 @@ struct CSVStageTests {
         }
     }
 
+    /// Records with every field shape the byte encoder handles: nils,
+    /// failures, numbers and times outside the usual range, and text with
+    /// quotes, line breaks, formula starts and each delimiter tried below.
+    static var edgeRecords: [ExportResult] {
+        var records = samples
+        let names = ["=1", "-x", "+", "@", "\tx", "\rx", "'", "a'b", "1,2", "x;y", "T:12.5", "§漏😀", "", "\"", "q\"\"", "_a_"]
+        let waits: [Double] = [0, 0.0005, -3.5, 1e20, .nan, 123_456.789, 7]
+        let times: [Double] = [0, -0.5, 1_764_426_631.123, -62_167_219_200.001, -95_617_584_000, 253_402_300_800]
+        for (index, name) in names.enumerated() {
+            var record = SampleResults.succeeded(id: "t-\(index)", name: name)
+            record.fileName = index.isMultiple(of: 2) ? nil : name + ".zip"
+            record.region = index.isMultiple(of: 3) ? nil : name
+            record.polls = [0, -12, Int.max, 1][index % 4]
+            record.waitSeconds = waits[index % waits.count]
+            record.firstPolledAt = Date(timeIntervalSince1970: times[index % times.count])
+            record.finishedAt = index.isMultiple(of: 5) ? nil : Date(timeIntervalSince1970: -times[index % times.count])
+            if index.isMultiple(of: 4) {
+                record.error = .init(code: name, message: "m \"\(name)\"\n", requestID: index.isMultiple(of: 8) ? nil : name)
+            }
+            records.append(record)
+        }
+        return records
+    }
+
+    /// The CSV text as the stage wrote it before the byte encoder: each value
+    /// of `fields` as text, guarded and quoted with String operations.
+    static func referenceCSV(_ results: [ExportResult], delimiter: Unicode.Scalar, lineEnding: String, formulaGuard: Bool) -> String {
+        func quoted(_ text: String) -> String {
+            guard text.unicodeScalars.contains(where: { $0 == delimiter || $0 == "\"" || $0 == "\r" || $0 == "\n" }) else { return text }
+            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        func cell(_ value: JSONValue) -> String {
+            switch value {
+            case .null: return ""
+            case .string(let text):
+                let starts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+                if formulaGuard, let first = text.unicodeScalars.first, starts.contains(first) { return quoted("'" + text) }
+                return quoted(text)
+            default: return quoted(value.serialized)
+            }
+        }
+        let separator = String(delimiter)
+        var text = ExportResult.fieldNames.map(quoted).joined(separator: separator) + lineEnding
+        for result in results {
+            text += result.fields.map { cell($0.value) }.joined(separator: separator) + lineEnding
+        }
+        return text
+    }
+
+    @Test(arguments: [",", ";", "\t", "'", "1", "-", ":", "T", ".", "_", "=", "§", "漏", "😀"])
+    func rowsMatchTheStringReference(delimiter: String) async throws {
+        let records = Self.edgeRecords
+        let scalar = try #require(delimiter.unicodeScalars.first)
+        for (lineEnding, formulaGuard) in [("crlf", true), ("lf", false)] {
+            let text = try await write(records, [
+                "delimiter": .string(delimiter), "line_ending": .string(lineEnding), "formula_guard": .bool(formulaGuard),
+            ])
+            let expected = Self.referenceCSV(
+                records, delimiter: scalar, lineEnding: lineEnding == "crlf" ? "\r\n" : "\n", formulaGuard: formulaGuard
+            )
+            #expect(text == expected, "delimiter \(delimiter.unicodeScalars.map(\.value)) \(lineEnding)")
+        }
+    }
+
+    @Test func manyRowsCrossTheFlushThresholdUnchanged() async throws {
+        let records = (0..<3_000).map { SampleResults.succeeded(id: "task-\($0)", name: "name \"\($0)\", =x") }
+        let text = try await write(records)
+        #expect(text == Self.referenceCSV(records, delimiter: ",", lineEnding: "\r\n", formulaGuard: true))
+    }
+
     @Test func declaresItsOptions() {
         #expect(CSVStage.typeName == "csv")
         #expect(CSVStage.options.map(\.name) == ["path", "columns", "header", "delimiter", "line_ending", "mode", "formula_guard"])

@@ -1,5 +1,4 @@
 @testable import ExecStage
-import ExportPipeline
 import ExportStageKit
 import ExportStageTesting
 import Foundation
@@ -27,11 +26,11 @@ struct ExecStageEnvironmentTests {
         try await withVariable("HSS_AUTH_TOKEN", secret) {
             try await withVariable("EXEC_STAGE_TEST_UNLISTED", "not passed") {
                 try await withTemporaryDirectory { directory in
-                    let stage = try ExecStageHarness.makeStage(
-                        directory, command: ExecStageHarness.shell(#"env > "$1""#, directory.file("env.txt")),
-                        environment: [("GREETING", "hello world"), ("LANG", "C.UTF-8")]
-                    )
-                    try await ExecStageHarness.run(stage, [SampleResults.succeeded()])
+                    let harness = try StageHarness(ExecStage.self, directory: directory.path)
+                    try await harness.run("""
+                        command: \(quoted(["/bin/sh", "-c", #"env > "$1""#, "sh", directory.file("env.txt")]))
+                        environment: {GREETING: hello world, LANG: C.UTF-8}
+                        """, results: [SampleResults.succeeded()])
                     let environment = try directory.read("env.txt")
                     let lines = Set(environment.split(separator: "\n").map(String.init))
                     #expect(!environment.contains(secret))
@@ -50,11 +49,11 @@ struct ExecStageEnvironmentTests {
     @Test func passEnvironmentReplacesTheDefaultList() async throws {
         try await withVariable("EXEC_STAGE_TEST_PASSED", "passed value") {
             try await withTemporaryDirectory { directory in
-                let stage = try ExecStageHarness.makeStage(
-                    directory, command: ExecStageHarness.shell(#"env > "$1""#, directory.file("env.txt")),
-                    passEnvironment: ["EXEC_STAGE_TEST_PASSED", "EXEC_STAGE_TEST_NOT_SET"]
-                )
-                try await ExecStageHarness.run(stage, [])
+                let harness = try StageHarness(ExecStage.self, directory: directory.path)
+                try await harness.run("""
+                    command: \(quoted(["/bin/sh", "-c", #"env > "$1""#, "sh", directory.file("env.txt")]))
+                    pass_environment: [EXEC_STAGE_TEST_PASSED, EXEC_STAGE_TEST_NOT_SET]
+                    """, results: [])
                 let names = Set(try directory.read("env.txt").split(separator: "\n").map { String($0.prefix { $0 != "=" }) })
                 #expect(names.contains("EXEC_STAGE_TEST_PASSED"))
                 #expect(!names.contains("EXEC_STAGE_TEST_NOT_SET"))
@@ -72,9 +71,9 @@ struct ExecStageEnvironmentTests {
     func passingACredentialVariableIsRefused(name: String) async throws {
         _ = try await withTemporaryDirectory { directory in
             #expect {
-                _ = try ExecStageHarness.makeStage(directory, command: ["cat"], passEnvironment: ["PATH", name])
+                _ = try StageHarness(ExecStage.self, directory: directory.path).build("command: [cat]\npass_environment: [PATH, \(name)]")
             } throws: { error in
-                (error as? StageOptionError)?.description
+                ((error as? StageHarnessError)?.stageError as? StageOptionError)?.description
                     == "option 'pass_environment': '\(name)' is one of hss-export's credential variables, which are never passed to the command; remove '\(name)'; if the command needs to call Huawei Cloud, give it its own credentials in its own configuration"
             }
         }
@@ -84,9 +83,9 @@ struct ExecStageEnvironmentTests {
     func settingACredentialVariableIsRefused(name: String) async throws {
         _ = try await withTemporaryDirectory { directory in
             #expect {
-                _ = try ExecStageHarness.makeStage(directory, command: ["cat"], environment: [(name, "value")])
+                _ = try StageHarness(ExecStage.self, directory: directory.path).build("command: [cat]\nenvironment: {\(name): value}")
             } throws: { error in
-                (error as? StageOptionError)?.option == "environment"
+                ((error as? StageHarnessError)?.stageError as? StageOptionError)?.option == "environment"
             }
         }
     }

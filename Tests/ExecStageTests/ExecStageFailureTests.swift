@@ -8,11 +8,12 @@ import TestSupport
 
 @Suite("exec stage: failures")
 struct ExecStageFailureTests {
-    /// Runs a stage with `command` over one record and returns its error.
-    func failure(of command: [String], timeout: Duration? = nil, in directory: TemporaryDirectory) async throws -> ExecStageError? {
-        let stage = try ExecStageHarness.makeStage(directory, command: command, timeout: timeout)
+    /// Runs a stage with `command` (and `timeout`, as in a pipeline file) over
+    /// one record and returns its error.
+    func failure(of command: [String], timeout: String? = nil, in directory: TemporaryDirectory) async throws -> ExecStageError? {
+        let harness = try StageHarness(ExecStage.self, directory: directory.path)
         do {
-            try await ExecStageHarness.run(stage, [SampleResults.succeeded()])
+            try await harness.run("command: \(quoted(command))" + (timeout.map { "\ntimeout: \($0)" } ?? ""), results: [SampleResults.succeeded()])
             return nil
         } catch let error as ExecStageError {
             return error
@@ -21,7 +22,7 @@ struct ExecStageFailureTests {
 
     @Test func nonZeroExitFailsWithTheStandardErrorInTheError() async throws {
         try await withTemporaryDirectory { directory in
-            let error = try await failure(of: ExecStageHarness.shell("cat > /dev/null; echo 'starting' >&2; echo 'disk full' >&2; exit 3"), in: directory)
+            let error = try await failure(of: ["/bin/sh", "-c", "cat > /dev/null; echo 'starting' >&2; echo 'disk full' >&2; exit 3", "sh"], in: directory)
             #expect(error?.reason == .exited(status: 3))
             #expect(error?.description == "command '/bin/sh' exited with status 3: starting\ndisk full")
         }
@@ -37,7 +38,7 @@ struct ExecStageFailureTests {
     @Test func onlyTheEndOfALongStandardErrorIsKept() async throws {
         try await withTemporaryDirectory { directory in
             let script = #"i=0; while [ $i -lt 2000 ]; do echo "line $i" >&2; i=$((i+1)); done; exit 1"#
-            let error = try #require(try await failure(of: ExecStageHarness.shell(script), in: directory))
+            let error = try #require(try await failure(of: ["/bin/sh", "-c", script, "sh"], in: directory))
             #expect(error.standardError.hasSuffix("line 1998\nline 1999"))
             #expect(!error.standardError.contains("line 0\n"))
             let total = (0..<2000).map { "line \($0)\n".utf8.count }.reduce(0, +)
@@ -47,7 +48,7 @@ struct ExecStageFailureTests {
 
     @Test func commandKilledByASignalFails() async throws {
         try await withTemporaryDirectory { directory in
-            let error = try await failure(of: ExecStageHarness.shell("echo 'about to crash' >&2; kill -KILL $$"), in: directory)
+            let error = try await failure(of: ["/bin/sh", "-c", "echo 'about to crash' >&2; kill -KILL $$", "sh"], in: directory)
             #expect(error?.description == "command '/bin/sh' was killed by signal 9 (SIGKILL): about to crash")
         }
     }
@@ -56,7 +57,7 @@ struct ExecStageFailureTests {
         try await withTemporaryDirectory { directory in
             let clock = ContinuousClock()
             let start = clock.now
-            let error = try await failure(of: ["sleep", "30"], timeout: .seconds(1), in: directory)
+            let error = try await failure(of: ["sleep", "30"], timeout: "1s", in: directory)
             // Well short of the 30 s the command wanted.
             #expect(clock.now - start < .seconds(15))
             #expect(error?.reason == .timedOut(.seconds(1)))
@@ -72,8 +73,8 @@ struct ExecStageFailureTests {
             let clock = ContinuousClock()
             let start = clock.now
             let error = try await failure(
-                of: ExecStageHarness.shell(script, directory.file("shell.pid"), directory.file("sleep.pid")),
-                timeout: .seconds(1), in: directory
+                of: ["/bin/sh", "-c", script, "sh", directory.file("shell.pid"), directory.file("sleep.pid")],
+                timeout: "1s", in: directory
             )
             #expect(clock.now - start < .seconds(15))
             #expect(error?.description == "command '/bin/sh' timed out after 1s and was killed; raise the stage's timeout if it needs longer: waiting")
@@ -91,7 +92,7 @@ struct ExecStageFailureTests {
             let script = #"(trap '' TERM; exec sleep 30) & echo $! > "$1"; wait"#
             let clock = ContinuousClock()
             let start = clock.now
-            let error = try await failure(of: ExecStageHarness.shell(script, directory.file("sleep.pid")), timeout: .seconds(1), in: directory)
+            let error = try await failure(of: ["/bin/sh", "-c", script, "sh", directory.file("sleep.pid")], timeout: "1s", in: directory)
             #expect(clock.now - start < .seconds(15))
             #expect(error?.reason == .timedOut(.seconds(1)))
             let pid = try #require(Int32(try directory.read("sleep.pid").trimmingCharacters(in: .whitespacesAndNewlines)))
@@ -104,12 +105,14 @@ struct ExecStageFailureTests {
             // Both ignore SIGTERM, so only the SIGKILL to the group stops them.
             // The shell says it has started by renaming its pid file into place.
             let script = #"trap '' TERM; sleep 30 & echo $! > "$1"; echo $$ > "$2.new"; mv "$2.new" "$2"; wait"#
-            let stage = try ExecStageHarness.makeStage(
-                directory, command: ExecStageHarness.shell(script, directory.file("sleep.pid"), directory.file("shell.pid")), timeout: .seconds(60)
-            )
+            let harness = try StageHarness(ExecStage.self, directory: directory.path)
+            let stage = try harness.build("""
+                command: \(quoted(["/bin/sh", "-c", script, "sh", directory.file("sleep.pid"), directory.file("shell.pid")]))
+                timeout: 60s
+                """)
             let clock = ContinuousClock()
             let start = clock.now
-            let running = Task { try await ExecStageHarness.run(stage, [SampleResults.succeeded()]) }
+            let running = Task { try await harness.run(stage, results: [SampleResults.succeeded()]) }
             while !FileManager.default.fileExists(atPath: directory.file("shell.pid")) {
                 try #require(clock.now - start < .seconds(30), "the command did not start")
                 try await Task.sleep(for: .milliseconds(10))
@@ -138,10 +141,11 @@ struct ExecStageFailureTests {
         try await withTemporaryDirectory { directory in
             try directory.write("#!/bin/sh\nexit 0\n", to: "gone.sh")
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.file("gone.sh"))
-            let stage = try ExecStageHarness.makeStage(directory, command: ["./gone.sh"])
+            let harness = try StageHarness(ExecStage.self, directory: directory.path)
+            let stage = try harness.build("command: [./gone.sh]")
             try FileManager.default.removeItem(atPath: directory.file("gone.sh"))
             await #expect {
-                try await ExecStageHarness.run(stage, [])
+                try await harness.run(stage, results: [])
             } throws: { error in
                 (error as? ExecStageError)?.description == "could not start command './gone.sh' (\(directory.file("gone.sh"))): exec failed: No such file or directory; check that \(directory.file("gone.sh")) still exists and is executable"
             }

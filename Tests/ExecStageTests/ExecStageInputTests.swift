@@ -21,9 +21,10 @@ struct ExecStageInputTests {
 
     @Test func commandReadsEveryLineInOrderThenTheSummary() async throws {
         try await withTemporaryDirectory { directory in
-            let stage = try ExecStageHarness.makeStage(directory, command: ExecStageHarness.shell(#"cat > "$1""#, directory.file("stdin.jsonl")))
+            let harness = try StageHarness(ExecStage.self, directory: directory.path)
             let context = SampleResults.context()
-            try await ExecStageHarness.run(stage, [SampleResults.succeeded(), SampleResults.errored(), SampleResults.tricky()], context: context)
+            let command = quoted(["/bin/sh", "-c", #"cat > "$1""#, "sh", directory.file("stdin.jsonl")])
+            try await harness.run("command: \(command)", results: [SampleResults.succeeded(), SampleResults.errored(), SampleResults.tricky()], context: context)
             let expected = [Self.goldenSucceeded, Self.goldenErrored, Self.goldenTricky, Self.goldenSummary].map { $0 + "\n" }.joined()
             #expect(try directory.read("stdin.jsonl") == expected)
             // The command's side effects are its own: nothing is published.
@@ -33,8 +34,9 @@ struct ExecStageInputTests {
 
     @Test func aRunWithoutTasksStillRunsTheCommandWithTheSummary() async throws {
         try await withTemporaryDirectory { directory in
-            let stage = try ExecStageHarness.makeStage(directory, command: ExecStageHarness.shell(#"cat > "$1""#, directory.file("stdin.jsonl")))
-            try await ExecStageHarness.run(stage, [])
+            let harness = try StageHarness(ExecStage.self, directory: directory.path)
+            let command = quoted(["/bin/sh", "-c", #"cat > "$1""#, "sh", directory.file("stdin.jsonl")])
+            try await harness.run("command: \(command)", results: [])
             #expect(try directory.read("stdin.jsonl") == Self.goldenEmptySummary + "\n")
         }
     }
@@ -51,8 +53,9 @@ struct ExecStageInputTests {
                     names.append(record["task_name"] if "task_id" in record else "summary of %d" % record["summary"]["tasks"])
                 open(sys.argv[1], "w", encoding="utf-8").write(json.dumps(names, ensure_ascii=False))
                 """
-            let stage = try ExecStageHarness.makeStage(directory, command: ["python3", "-c", script, directory.file("names.json")])
-            try await ExecStageHarness.run(stage, [SampleResults.succeeded(), SampleResults.errored(), SampleResults.tricky()])
+            let harness = try StageHarness(ExecStage.self, directory: directory.path)
+            let command = quoted(["python3", "-c", script, directory.file("names.json")])
+            try await harness.run("command: \(command)", results: [SampleResults.succeeded(), SampleResults.errored(), SampleResults.tricky()])
             #expect(try directory.read("names.json") == #"["vul export", null, "=cmd|' /C calc'!A0, \"quoted\"\nback\\slash, ünïcødé 漏洞", "summary of 3"]"#)
         }
     }
@@ -66,10 +69,10 @@ struct ExecStageInputTests {
     ])
     func commandThatStopsReadingEarlyNeitherCrashesNorHangs(command: [String], expectedStatus: Int32?) async throws {
         try await withTemporaryDirectory { directory in
-            let stage = try ExecStageHarness.makeStage(directory, command: command, timeout: .seconds(30))
+            let harness = try StageHarness(ExecStage.self, directory: directory.path)
             let results = (0..<20_000).map { SampleResults.succeeded(id: "task-\($0)") }
             do {
-                try await ExecStageHarness.run(stage, results)
+                try await harness.run("command: \(quoted(command))\ntimeout: 30s", results: results)
                 #expect(expectedStatus == nil)
             } catch let error as ExecStageError {
                 #expect(error.reason == .exited(status: expectedStatus ?? 0))
@@ -83,9 +86,9 @@ struct ExecStageInputTests {
     @Test func commandThatClosesItsInputButKeepsRunningDoesNotKillTheProcess() async throws {
         try await withTemporaryDirectory { directory in
             // The second of sleep is the "keeps running", not a wait for anything.
-            let stage = try ExecStageHarness.makeStage(directory, command: ExecStageHarness.shell("exec 0<&-; sleep 1"), timeout: .seconds(30))
+            let harness = try StageHarness(ExecStage.self, directory: directory.path)
             let results = (0..<2_000).map { SampleResults.succeeded(id: "task-\($0)") }
-            try await ExecStageHarness.run(stage, results)
+            try await harness.run("command: [/bin/sh, -c, 'exec 0<&-; sleep 1', sh]\ntimeout: 30s", results: results)
         }
     }
 
@@ -94,9 +97,9 @@ struct ExecStageInputTests {
             // 1 MB on each output before it reads anything: both pipes fill up
             // long before that unless the stage reads them while it writes.
             let script = #"head -c 1000000 /dev/zero | tr '\0' o; head -c 1000000 /dev/zero | tr '\0' e >&2; cat > "$1""#
-            let stage = try ExecStageHarness.makeStage(directory, command: ExecStageHarness.shell(script, directory.file("stdin.jsonl")), timeout: .seconds(30))
+            let harness = try StageHarness(ExecStage.self, directory: directory.path)
             let results = (0..<2_000).map { SampleResults.succeeded(id: "task-\($0)") }
-            try await ExecStageHarness.run(stage, results)
+            try await harness.run("command: \(quoted(["/bin/sh", "-c", script, "sh", directory.file("stdin.jsonl")]))\ntimeout: 30s", results: results)
             let lines = try directory.read("stdin.jsonl").split(separator: "\n")
             #expect(lines.count == 2_001)
             #expect(lines.first == Substring(results[0].jsonValue.serialized))

@@ -10,23 +10,19 @@ import TestSupport
 
 @Suite("exec stage: logging")
 struct ExecStageLoggingTests {
-    /// A run context whose logger records every message into `store`.
-    func context(_ store: InMemoryLogHandler) -> RunContext {
+    /// A logger that records every message into `store`.
+    func logger(_ store: InMemoryLogHandler) -> Logger {
         var handler = store
         handler.logLevel = .trace
-        return RunContext(
-            runID: "run-1", startedAt: SampleResults.referenceDate, pipelineFile: "/tmp/test.pipeline.yaml",
-            pipelineSHA256: String(repeating: "0", count: 64), toolVersion: "0.0.0-test",
-            logger: Logger(label: "test") { _ in handler }
-        )
+        return Logger(label: "test") { _ in handler }
     }
 
     @Test func standardOutputIsLoggedAtInfoAndTruncated() async throws {
         try await withTemporaryDirectory { directory in
             let store = InMemoryLogHandler()
             let script = "cat > /dev/null; head -c 10000 /dev/zero | tr '\\0' x; echo; echo 'almost done' >&2"
-            let stage = try ExecStageHarness.makeStage(directory, command: ExecStageHarness.shell(script))
-            try await ExecStageHarness.run(stage, [SampleResults.succeeded()], context: context(store))
+            let harness = try StageHarness(ExecStage.self, directory: directory.path)
+            try await harness.run("command: \(quoted(["/bin/sh", "-c", script, "sh"]))", results: [SampleResults.succeeded()], logger: logger(store))
             let info = store.messages(at: .info)
             #expect(info.first == "command '/bin/sh' printed: " + String(repeating: "x", count: 4096) + " … (5905 more bytes)")
             #expect(info.last?.hasPrefix("command '/bin/sh' finished after ") == true)
@@ -37,9 +33,9 @@ struct ExecStageLoggingTests {
     @Test func unreadInputIsNoted() async throws {
         try await withTemporaryDirectory { directory in
             let store = InMemoryLogHandler()
-            let stage = try ExecStageHarness.makeStage(directory, command: ["true"])
+            let harness = try StageHarness(ExecStage.self, directory: directory.path)
             let results = (0..<2_000).map { SampleResults.succeeded(id: "task-\($0)") }
-            try await ExecStageHarness.run(stage, results, context: context(store))
+            try await harness.run("command: [\"true\"]", results: results, logger: logger(store))
             let total = results.map { $0.jsonValue.serialized.utf8.count + 1 }.reduce(0, +)
                 + (#"{"summary":{"run_id":"run-1","started_at":"2025-11-29T14:30:31.123Z","finished_at":"2025-11-29T14:30:34.123Z","duration_seconds":3,"tasks":2000,"outcomes":{"succeeded":2000,"failed":0,"timed_out":0,"error":0,"interrupted":0},"interrupted":false}}"#.utf8.count + 1)
             let notices = store.messages(at: .notice)

@@ -8,16 +8,14 @@ import TestSupport
 
 @Suite("exec stage: options")
 struct ExecStageOptionTests {
-    /// The description of the StageOptionError building a stage throws.
-    func refusal(
-        _ directory: TemporaryDirectory, command: [String], timeout: Duration? = nil, workingDirectory: String? = nil,
-        environment: [(String, String)]? = nil
-    ) -> String? {
+    /// The description of the StageOptionError the stage throws when built
+    /// from `options` with its pipeline file in `directory`.
+    func refusal(_ options: String, in directory: TemporaryDirectory) -> String? {
         do {
-            _ = try ExecStageHarness.makeStage(directory, command: command, timeout: timeout, workingDirectory: workingDirectory, environment: environment)
+            _ = try StageHarness(ExecStage.self, directory: directory.path).build(options)
             return nil
         } catch {
-            return (error as? StageOptionError)?.description ?? "unexpected \(error)"
+            return ((error as? StageHarnessError)?.stageError as? StageOptionError)?.description ?? "unexpected \(error)"
         }
     }
 
@@ -36,7 +34,7 @@ struct ExecStageOptionTests {
 
     @Test func unknownCommandIsRefusedWithTheFix() async throws {
         try await withTemporaryDirectory { directory in
-            let description = refusal(directory, command: ["hss-export-no-such-tool", "--flag"], environment: [("PATH", "/nonexistent-bin:/also-missing")])
+            let description = refusal("command: [hss-export-no-such-tool, --flag]\nenvironment: {PATH: \"/nonexistent-bin:/also-missing\"}", in: directory)
             #expect(description == "option 'command': 'hss-export-no-such-tool' was not found on PATH (/nonexistent-bin:/also-missing); install it, or give its absolute path or a path relative to the pipeline file such as './hss-export-no-such-tool'")
         }
     }
@@ -44,7 +42,7 @@ struct ExecStageOptionTests {
     @Test func bareNameOfAScriptBesideThePipelineFileSuggestsDotSlash() async throws {
         try await withTemporaryDirectory { directory in
             try makeScript(directory, "notify.sh", "#!/bin/sh\n")
-            let description = refusal(directory, command: ["notify.sh"], environment: [("PATH", "/nonexistent-bin")])
+            let description = refusal("command: [notify.sh]\nenvironment: {PATH: /nonexistent-bin}", in: directory)
             #expect(description == "option 'command': 'notify.sh' was not found on PATH (/nonexistent-bin); to run the one beside the pipeline file, write './notify.sh'")
         }
     }
@@ -52,27 +50,27 @@ struct ExecStageOptionTests {
     @Test func missingOrNonExecutablePathsAreRefused() async throws {
         try await withTemporaryDirectory { directory in
             try makeScript(directory, "plain.sh", "#!/bin/sh\n", mode: 0o644)
-            #expect(refusal(directory, command: ["./plain.sh"]) == "option 'command': './plain.sh' is not executable (\(directory.file("plain.sh"))); make it executable (chmod +x \(directory.file("plain.sh")))")
-            #expect(refusal(directory, command: ["./missing.sh"]) == "option 'command': './missing.sh' does not exist (looked for \(directory.file("missing.sh"))); fix the path; a relative path is resolved against the pipeline file's directory")
-            #expect(refusal(directory, command: ["/"]) == "option 'command': '/' is a directory (/); name the program inside it")
+            #expect(refusal("command: [./plain.sh]", in: directory) == "option 'command': './plain.sh' is not executable (\(directory.file("plain.sh"))); make it executable (chmod +x \(directory.file("plain.sh")))")
+            #expect(refusal("command: [./missing.sh]", in: directory) == "option 'command': './missing.sh' does not exist (looked for \(directory.file("missing.sh"))); fix the path; a relative path is resolved against the pipeline file's directory")
+            #expect(refusal("command: [/]", in: directory) == "option 'command': '/' is a directory (/); name the program inside it")
         }
     }
 
     @Test func emptyCommandIsRefused() async throws {
         try await withTemporaryDirectory { directory in
-            #expect(refusal(directory, command: []) == "option 'command': is an empty list; list the program and then its arguments, e.g. command: [./notify.sh, --channel, ops]")
+            #expect(refusal("command: []", in: directory) == "option 'command': is an empty list; list the program and then its arguments, e.g. command: [./notify.sh, --channel, ops]")
         }
     }
 
     @Test func zeroTimeoutIsRefused() async throws {
         try await withTemporaryDirectory { directory in
-            #expect(refusal(directory, command: ["cat"], timeout: .zero) == "option 'timeout': must be longer than 0s; give the command time to run, e.g. timeout: 60s")
+            #expect(refusal("command: [cat]\ntimeout: 0s", in: directory) == "option 'timeout': must be longer than 0s; give the command time to run, e.g. timeout: 60s")
         }
     }
 
     @Test func missingWorkingDirectoryIsRefused() async throws {
         try await withTemporaryDirectory { directory in
-            #expect(refusal(directory, command: ["cat"], workingDirectory: "nowhere") == "option 'working_directory': '\(directory.file("nowhere"))' does not exist; create it, or fix the path (a relative path is resolved against the pipeline file's directory)")
+            #expect(refusal("command: [cat]\nworking_directory: nowhere", in: directory) == "option 'working_directory': '\(directory.file("nowhere"))' does not exist; create it, or fix the path (a relative path is resolved against the pipeline file's directory)")
         }
     }
 
@@ -80,12 +78,13 @@ struct ExecStageOptionTests {
         try await withTemporaryDirectory { directory in
             try FileManager.default.createDirectory(atPath: directory.file("work"), withIntermediateDirectories: false)
             try makeScript(directory, "notify.sh", "#!/bin/sh\npwd > where.txt\necho \"$@\" > arguments.txt\n")
-            let stage = try ExecStageHarness.makeStage(directory, command: ["./notify.sh", "--channel", "ops"], workingDirectory: "work")
+            let harness = try StageHarness(ExecStage.self, directory: directory.path)
+            let stage = try harness.build("command: [./notify.sh, --channel, ops]\nworking_directory: work")
             #expect(stage.executablePath == directory.file("notify.sh"))
             #expect(stage.workingDirectory == directory.file("work"))
             #expect(stage.command == ["./notify.sh", "--channel", "ops"])
             #expect(stage.timeout == .seconds(60))
-            try await ExecStageHarness.run(stage, [SampleResults.succeeded()])
+            try await harness.run(stage, results: [SampleResults.succeeded()])
             let reported = try directory.read("work/where.txt").trimmingCharacters(in: .newlines)
             #expect(URL(fileURLWithPath: reported).resolvingSymlinksInPath().path == URL(fileURLWithPath: directory.file("work")).resolvingSymlinksInPath().path)
             #expect(try directory.read("work/arguments.txt") == "--channel ops\n")

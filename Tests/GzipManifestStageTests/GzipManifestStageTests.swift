@@ -1,4 +1,3 @@
-import ExportPipeline
 import ExportStageKit
 import ExportStageTesting
 import Foundation
@@ -8,20 +7,11 @@ import TestSupport
 
 @Suite("gzip-manifest stage")
 struct GzipManifestStageTests {
-    /// Builds a stage writing `name` inside `directory`.
-    func makeStage(_ directory: TemporaryDirectory, name: String = "manifest.json.gz", level: Int? = nil, reproducible: Bool? = true) throws -> GzipManifestStage {
-        var values: [String: StageOptionValue] = ["path": .string(name)]
-        if let level { values["level"] = .integer(level) }
-        if let reproducible { values["reproducible"] = .bool(reproducible) }
-        let options = StageOptions(values, declarations: GzipManifestStage.options, baseDirectory: directory.path)
-        return try GzipManifestStage(options: options, context: StageBuildContext(index: 1, pipelineFile: directory.file("p.yaml")))
-    }
-
-    /// Feeds `results` to `stage` and finishes it.
-    func run(_ stage: GzipManifestStage, _ results: [ExportResult], context: RunContext = SampleResults.context()) async throws {
-        for result in results { try await stage.receive(result, context: context) }
-        try await stage.finish(summary: SampleResults.summary(of: results), context: context)
-    }
+    /// The options most tests use: the default name, reproducible bytes.
+    static let reproducibleOptions = """
+        path: manifest.json.gz
+        reproducible: true
+        """
 
     static let sampleArtifact = Artifact(stage: "jsonl", path: "/srv/hss/results.jsonl", bytes: 1234, sha256: String(repeating: "ab", count: 32))
 
@@ -39,17 +29,17 @@ struct GzipManifestStageTests {
         + #""results":["# + goldenSucceeded + "," + goldenErrored + "],"
         + #""artifacts":[{"stage":"jsonl","path":"/srv/hss/results.jsonl","bytes":1234,"sha256":"abababababababababababababababababababababababababababababababab"}]}"#
 
-    /// Runs a stage over the golden inputs and returns the manifest's path.
-    func writeGoldenInputs(_ stage: GzipManifestStage) async throws {
+    /// Runs a stage built from `options` over the golden inputs.
+    func writeGoldenInputs(_ options: String, in directory: TemporaryDirectory) async throws {
         let context = SampleResults.context()
         context.publish(Self.sampleArtifact)
-        try await run(stage, [SampleResults.succeeded(), SampleResults.errored()], context: context)
+        try await StageHarness(GzipManifestStage.self, directory: directory.path).run(options, results: [SampleResults.succeeded(), SampleResults.errored()], context: context)
     }
 
     @Test(.enabled(if: ExternalTool.shouldRun("gzip")))
     func writesTheGoldenDocument() async throws {
         try await withTemporaryDirectory { directory in
-            try await writeGoldenInputs(try makeStage(directory))
+            try await writeGoldenInputs(Self.reproducibleOptions, in: directory)
             try await GzipTool.expectIntact(directory.file("manifest.json.gz"))
             #expect(try await GzipTool.decompressedText(directory.file("manifest.json.gz")) == Self.goldenManifest)
         }
@@ -58,8 +48,7 @@ struct GzipManifestStageTests {
     @Test(.enabled(if: ExternalTool.shouldRun("gzip")), arguments: 0...9, [true, false])
     func everyValidOptionWritesAValidManifest(level: Int, reproducible: Bool) async throws {
         try await withTemporaryDirectory { directory in
-            let stage = try makeStage(directory, level: level, reproducible: reproducible)
-            try await writeGoldenInputs(stage)
+            try await writeGoldenInputs("path: manifest.json.gz\nlevel: \(level)\nreproducible: \(reproducible)", in: directory)
             let path = directory.file("manifest.json.gz")
             try await GzipTool.expectIntact(path)
             #expect(try await GzipTool.decompressedText(path) == Self.goldenManifest)
@@ -74,7 +63,7 @@ struct GzipManifestStageTests {
             let context = SampleResults.context()
             context.publish(Self.sampleArtifact)
             let results = [SampleResults.succeeded(), SampleResults.errored(), SampleResults.tricky()]
-            try await run(try makeStage(directory), results, context: context)
+            try await StageHarness(GzipManifestStage.self, directory: directory.path).run(Self.reproducibleOptions, results: results, context: context)
 
             let text = try await GzipTool.decompressedText(directory.file("manifest.json.gz"))
             let document = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
@@ -127,7 +116,7 @@ struct GzipManifestStageTests {
                 let digest = try AtomicFileWriter.write(content, to: directory.file(name))
                 context.publish(Artifact(stage: "stage-\(name)", path: directory.file(name), bytes: digest.bytes, sha256: digest.sha256))
             }
-            try await run(try makeStage(directory), [SampleResults.succeeded()], context: context)
+            try await StageHarness(GzipManifestStage.self, directory: directory.path).run(Self.reproducibleOptions, results: [SampleResults.succeeded()], context: context)
 
             let text = try await GzipTool.decompressedText(directory.file("manifest.json.gz"))
             let document = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
@@ -154,8 +143,8 @@ struct GzipManifestStageTests {
     @Test func reproducibleRunsGiveIdenticalBytes() async throws {
         try await withTemporaryDirectory { directory in
             // Different file names, same run: without FNAME the bytes must match.
-            try await writeGoldenInputs(try makeStage(directory, name: "first.json.gz"))
-            try await writeGoldenInputs(try makeStage(directory, name: "second.json.gz"))
+            try await writeGoldenInputs("path: first.json.gz\nreproducible: true", in: directory)
+            try await writeGoldenInputs("path: second.json.gz\nreproducible: true", in: directory)
             let first = try GzipTool.bytes(directory.file("first.json.gz"))
             let second = try GzipTool.bytes(directory.file("second.json.gz"))
             #expect(first == second)
@@ -167,7 +156,7 @@ struct GzipManifestStageTests {
     func defaultHeaderRecordsNameAndTime() async throws {
         try await withTemporaryDirectory { directory in
             let before = UInt32(Date().timeIntervalSince1970)
-            try await writeGoldenInputs(try makeStage(directory, name: "archive.json.gz", reproducible: nil))
+            try await writeGoldenInputs("path: archive.json.gz", in: directory)
             let after = UInt32(Date().timeIntervalSince1970.rounded(.up))
             let bytes = try GzipTool.bytes(directory.file("archive.json.gz"))
             #expect(bytes[3] == 0x08, "FLG announces FNAME")
@@ -186,7 +175,7 @@ struct GzipManifestStageTests {
 
     @Test func nameWithoutGzSuffixIsRecordedWhole() async throws {
         try await withTemporaryDirectory { directory in
-            try await writeGoldenInputs(try makeStage(directory, name: "manifest.bin", reproducible: false))
+            try await writeGoldenInputs("path: manifest.bin\nreproducible: false", in: directory)
             let bytes = try GzipTool.bytes(directory.file("manifest.bin"))
             #expect(Array(bytes[10..<23]) == Array("manifest.bin".utf8) + [0])
         }
@@ -194,7 +183,7 @@ struct GzipManifestStageTests {
 
     @Test func defaultsAreLevelSixAndNotReproducible() throws {
         try withTemporaryDirectoryBlocking { directory in
-            let stage = try makeStage(directory, reproducible: nil)
+            let stage = try StageHarness(GzipManifestStage.self, directory: directory.path).build("path: manifest.json.gz")
             #expect(stage.level == 6)
             #expect(stage.reproducible == false)
             #expect(stage.path == directory.file("manifest.json.gz"))
@@ -212,7 +201,11 @@ struct GzipManifestStageTests {
 
     @Test func levelOutsideTheRangeIsRejectedWhenBuiltFromCode() throws {
         try withTemporaryDirectoryBlocking { directory in
-            let error = try #require(throws: StageOptionError.self) { try makeStage(directory, level: 10) }
+            // The loader refuses `level: 10` itself (the option is declared 0...9),
+            // so only code building the stage directly reaches its own check.
+            let options = StageOptions(["path": .string("manifest.json.gz"), "level": .integer(10)], declarations: GzipManifestStage.options, baseDirectory: directory.path)
+            let context = StageBuildContext(index: 0, pipelineFile: directory.file("p.yaml"))
+            let error = try #require(throws: StageOptionError.self) { try GzipManifestStage(options: options, context: context) }
             #expect(error.option == "level")
             #expect(error.description == "option 'level': 10 is outside 0...9; use 0 (store only) to 9 (smallest output); the default is 6")
         }
@@ -222,7 +215,7 @@ struct GzipManifestStageTests {
     func replacesAnExistingManifestAndLeavesNoTemporaryFiles() async throws {
         try await withTemporaryDirectory { directory in
             try directory.write("not gzip at all", to: "manifest.json.gz")
-            try await writeGoldenInputs(try makeStage(directory))
+            try await writeGoldenInputs(Self.reproducibleOptions, in: directory)
             #expect(try directory.entries() == ["manifest.json.gz"])
             #expect(try await GzipTool.decompressedText(directory.file("manifest.json.gz")) == Self.goldenManifest)
         }
@@ -230,7 +223,7 @@ struct GzipManifestStageTests {
 
     @Test func nothingIsWrittenBeforeFinish() async throws {
         try await withTemporaryDirectory { directory in
-            let stage = try makeStage(directory)
+            let stage = try StageHarness(GzipManifestStage.self, directory: directory.path).build(Self.reproducibleOptions)
             try await stage.receive(SampleResults.succeeded(), context: SampleResults.context())
             #expect(try directory.entries() == [])
         }
@@ -238,10 +231,15 @@ struct GzipManifestStageTests {
 
     @Test func missingDirectoryFailsWithoutPublishing() async throws {
         try await withTemporaryDirectory { directory in
-            let stage = try makeStage(directory, name: "missing/manifest.json.gz")
+            // The loader refuses a directory that is missing when the run
+            // starts, so this one goes away after loading.
+            try FileManager.default.createDirectory(atPath: directory.file("missing"), withIntermediateDirectories: false)
+            let harness = try StageHarness(GzipManifestStage.self, directory: directory.path)
+            let stage = try harness.build("path: missing/manifest.json.gz\nreproducible: true")
+            try FileManager.default.removeItem(atPath: directory.file("missing"))
             let context = SampleResults.context()
             await #expect(throws: OutputFileError.self) {
-                try await run(stage, [SampleResults.succeeded()], context: context)
+                try await harness.run(stage, results: [SampleResults.succeeded()], context: context)
             }
             #expect(context.artifacts.isEmpty)
             #expect(try directory.entries() == [])
@@ -251,7 +249,7 @@ struct GzipManifestStageTests {
     @Test(.enabled(if: ExternalTool.shouldRun("gzip")))
     func aRunWithoutTasksListsNoResults() async throws {
         try await withTemporaryDirectory { directory in
-            try await run(try makeStage(directory), [])
+            try await StageHarness(GzipManifestStage.self, directory: directory.path).run(Self.reproducibleOptions, results: [])
             let text = try await GzipTool.decompressedText(directory.file("manifest.json.gz"))
             #expect(text.hasSuffix(#","results":[],"artifacts":[]}"#))
         }
@@ -262,7 +260,7 @@ struct GzipManifestStageTests {
         try await withTemporaryDirectory { directory in
             // Enough records to cross several 64 KiB pieces.
             let results = (0..<2000).map { SampleResults.succeeded(id: "task-\($0)") }
-            try await run(try makeStage(directory), results)
+            try await StageHarness(GzipManifestStage.self, directory: directory.path).run(Self.reproducibleOptions, results: results)
             let text = try await GzipTool.decompressedText(directory.file("manifest.json.gz"))
             #expect(text.utf8.count > 4 * 64 * 1024)
             let document = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])

@@ -3,6 +3,7 @@ import HSSClient
 import HSSSigning
 import HSSSimulator
 import Logging
+import TestSupport
 
 /// The scenario and credentials the client tests run the simulator with.
 enum SimulatorFixture {
@@ -68,7 +69,7 @@ enum SimulatorFixture {
         _ body: @escaping @Sendable (HSSClient, HSSSimulator, URL) async throws -> T
     ) async throws -> T {
         let scenario = try scenario ?? self.scenario()
-        return try await HSSSimulator.withRunning(HSSSimulatorConfiguration(scenario: scenario)) { url, simulator in
+        return try await withSimulator(scenario) { url, simulator in
             var configuration = HSSClientConfiguration(
                 endpoint: .url(url.absoluteString),
                 projectID: projectID,

@@ -34,10 +34,10 @@ import TestSupport
     func withClient<T: Sendable>(
         rateLimit: String = "{requests: 1000, per: 60s}",
         credentials: HSSCredentials = SimulatorFixture.tokenCredentials,
-        _ body: @Sendable (HSSClient, HSSSimulator) async throws -> T
+        _ body: @escaping @Sendable (HSSClient, HSSSimulator) async throws -> T
     ) async throws -> T {
         let scenario = try SimulatorScenario(yaml: Self.scenarioYAML.replacingOccurrences(of: "RATE", with: rateLimit))
-        return try await HSSSimulator.withRunning(HSSSimulatorConfiguration(scenario: scenario)) { url, simulator in
+        return try await withSimulator(scenario) { url, simulator in
             let configuration = HSSClientConfiguration(endpoint: .url(url.absoluteString), projectID: SimulatorFixture.projectID, credentials: credentials)
             return try await HSSClient.withClient(configuration: configuration) { client in
                 try await body(client, simulator)

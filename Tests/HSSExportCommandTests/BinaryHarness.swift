@@ -32,9 +32,8 @@ enum BinaryHarness {
             script: [{status: running}]
         """
 
-    static func withSimulator<T: Sendable>(_ body: @Sendable (URL, HSSSimulator) async throws -> T) async throws -> T {
-        let scenario = try SimulatorScenario(yaml: scenarioYAML)
-        return try await HSSSimulator.withRunning(HSSSimulatorConfiguration(scenario: scenario), body)
+    static func withSimulator<T: Sendable>(_ body: @escaping @Sendable (URL, HSSSimulator) async throws -> T) async throws -> T {
+        try await TestSupport.withSimulator(try SimulatorScenario(yaml: scenarioYAML), body)
     }
 
     /// A pipeline file text against `url` writing JSON Lines to `output`.

@@ -2,16 +2,14 @@ import Foundation
 import HSSSigning
 import HSSSimulator
 import Logging
+import TestSupport
 
 /// Runs a simulator with `scenario` on 127.0.0.1, port 0, for the duration of `body`.
 func withSimulator<T: Sendable>(
     _ scenario: SimulatorScenario = .default,
-    _ body: @Sendable (HTTPTestClient, HSSSimulator) async throws -> T
+    _ body: @escaping @Sendable (HTTPTestClient, HSSSimulator) async throws -> T
 ) async throws -> T {
-    var logger = Logger(label: "hss-simulator-tests")
-    logger.logLevel = .error
-    let configuration = HSSSimulatorConfiguration(scenario: scenario, logger: logger)
-    return try await HSSSimulator.withRunning(configuration) { url, simulator in
+    try await TestSupport.withSimulator(scenario) { url, simulator in
         try await body(HTTPTestClient(baseURL: url), simulator)
     }
 }

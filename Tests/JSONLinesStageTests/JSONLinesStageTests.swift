@@ -131,6 +131,25 @@ struct JSONLinesStageTests {
         }
     }
 
+    @Test(arguments: ["overwrite", "append"])
+    func linesAreTheRecordsJSONLinesAcrossFlushes(mode: String) async throws {
+        // Past the flush threshold several times, with every field shape.
+        var results: [ExportResult] = []
+        for index in 0..<2_000 {
+            var result = [SampleResults.succeeded(id: "t\(index)"), SampleResults.errored(id: "t\(index)"), SampleResults.tricky(id: "t\(index)")][index % 3]
+            result.waitSeconds = [0, 0.0005, 1e20, .nan, 123_456.789, -2][index % 6]
+            result.polls = index - 1_000
+            result.firstPolledAt = index.isMultiple(of: 7) ? nil : Date(timeIntervalSince1970: Double(index * 86_399) - 1e9)
+            result.taskName = index.isMultiple(of: 5) ? "sep \u{2028} ctl \u{1} \(index)" : result.taskName
+            results.append(result)
+        }
+        try await withTemporaryDirectory { directory in
+            let stage = try makeStage(directory, mode: mode)
+            try await run(stage, results)
+            #expect(try directory.read("out.jsonl") == results.map(\.jsonLine).joined())
+        }
+    }
+
     @Test func publishesTheCommittedFileAsAnArtifact() async throws {
         for mode in ["overwrite", "append"] {
             try await withTemporaryDirectory { directory in

@@ -18,18 +18,22 @@ struct PrometheusTextfileCarryOverTests {
     @Test("a run without success keeps the previous file's last success")
     func carriedOverFromPreviousRun() async throws {
         try await withTemporaryDirectory { directory in
-            let options: [String: StageOptionValue] = ["path": .string("hss.prom"), "extra_labels": nightlyLabels]
-            try await runStage(options, results: [SampleResults.succeeded()], summary: summary(of: [SampleResults.succeeded()], endingAfter: 3), in: directory)
+            let harness = try StageHarness(PrometheusTextfileStage.self, directory: directory.path)
+            let options = #"""
+                path: hss.prom
+                extra_labels: {job_name: nightly, env: 'prod "eu"'}
+                """#
+            try await harness.run(options, results: [SampleResults.succeeded()], summary: summary(of: [SampleResults.succeeded()], endingAfter: 3))
 
             let failing = [SampleResults.errored(), SampleResults.tricky()]
-            let text = try await runStage(options, results: failing, summary: summary(of: failing, endingAfter: 86_400), in: directory)
+            let text = try #require(await harness.run(options, results: failing, summary: summary(of: failing, endingAfter: 86_400)).text("hss.prom"))
             let samples = try ExpositionSample.parse(text)
             #expect(samples.matching(lastSuccess).map(\.value) == ["1764426634.123"])
             #expect(samples.matching(lastSuccess).first?.labels == ["job_name": "nightly", "env": "prod \"eu\""])
             #expect(samples.matching("hss_export_run_end_timestamp_seconds").map(\.value) == ["1764513031.123"])
 
             // Carried over again by a third failing run: the value survives any number of them.
-            let again = try await runStage(options, results: failing, summary: summary(of: failing, endingAfter: 2 * 86_400), in: directory)
+            let again = try #require(await harness.run(options, results: failing, summary: summary(of: failing, endingAfter: 2 * 86_400)).text("hss.prom"))
             #expect(try ExpositionSample.parse(again).matching(lastSuccess).map(\.value) == ["1764426634.123"])
         }
     }
@@ -38,7 +42,8 @@ struct PrometheusTextfileCarryOverTests {
     func replacedBySuccess() async throws {
         try await withTemporaryDirectory { directory in
             try directory.write("# TYPE hss_export_last_success_timestamp_seconds gauge\nhss_export_last_success_timestamp_seconds 1000\n", to: "hss.prom")
-            let text = try await runStage(["path": .string("hss.prom")], results: [SampleResults.succeeded()], in: directory)
+            let harness = try StageHarness(PrometheusTextfileStage.self, directory: directory.path)
+            let text = try #require(await harness.run("path: hss.prom", results: [SampleResults.succeeded()]).text("hss.prom"))
             #expect(try ExpositionSample.parse(text).matching(lastSuccess).map(\.value) == ["1764426634.123"])
         }
     }
@@ -53,7 +58,8 @@ struct PrometheusTextfileCarryOverTests {
             hss_export_tasks{outcome="succeeded"} 1
 
             """#, to: "hss.prom")
-            let text = try await runStage(["path": .string("hss.prom")], results: [SampleResults.errored()], in: directory)
+            let harness = try StageHarness(PrometheusTextfileStage.self, directory: directory.path)
+            let text = try #require(await harness.run("path: hss.prom", results: [SampleResults.errored()]).text("hss.prom"))
             #expect(try ExpositionSample.parse(text).matching(lastSuccess).map(\.value) == ["1700000000.1"])
         }
     }
@@ -62,7 +68,8 @@ struct PrometheusTextfileCarryOverTests {
     func omittedWithoutAnySuccess() async throws {
         try await withTemporaryDirectory { directory in
             try directory.write("this is not exposition text\n", to: "hss.prom")
-            let text = try await runStage(["path": .string("hss.prom")], results: [SampleResults.errored()], in: directory)
+            let harness = try StageHarness(PrometheusTextfileStage.self, directory: directory.path)
+            let text = try #require(await harness.run("path: hss.prom", results: [SampleResults.errored()]).text("hss.prom"))
             #expect(!text.contains(lastSuccess))
             #expect(try ExpositionSample.parse(text).matching("hss_export_tasks", ["outcome": "error"]).map(\.value) == ["1"])
         }

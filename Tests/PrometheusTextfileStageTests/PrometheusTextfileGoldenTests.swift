@@ -11,7 +11,8 @@ struct PrometheusTextfileGoldenTests {
     @Test("per-task and run-level series for the sample results")
     func perTaskGolden() async throws {
         try await withTemporaryDirectory { directory in
-            let text = try await runStage(["path": .string("hss.prom")], results: sampleResults, in: directory)
+            let harness = try StageHarness(PrometheusTextfileStage.self, directory: directory.path)
+            let text = try #require(await harness.run("path: hss.prom", results: SampleResults.all).text("hss.prom"))
             #expect(text == #"""
             # HELP hss_export_task_outcome Outcome of each task in the last run: 1 for the task's outcome, 0 for the others.
             # TYPE hss_export_task_outcome gauge
@@ -70,10 +71,13 @@ struct PrometheusTextfileGoldenTests {
     func extraLabelsGolden() async throws {
         try await withTemporaryDirectory { directory in
             let results = [SampleResults.succeeded(), SampleResults.errored()]
-            let text = try await runStage(
-                ["path": .string("hss.prom"), "prefix": .string("hss_nightly"), "extra_labels": nightlyLabels],
-                results: results, in: directory
-            )
+            let harness = try StageHarness(PrometheusTextfileStage.self, directory: directory.path)
+            let options = #"""
+                path: hss.prom
+                prefix: hss_nightly
+                extra_labels: {job_name: nightly, env: 'prod "eu"'}
+                """#
+            let text = try #require(await harness.run(options, results: results).text("hss.prom"))
             #expect(text == #"""
             # HELP hss_nightly_task_outcome Outcome of each task in the last run: 1 for the task's outcome, 0 for the others.
             # TYPE hss_nightly_task_outcome gauge
@@ -123,10 +127,13 @@ struct PrometheusTextfileGoldenTests {
     @Test("per_task false writes only the run-level series")
     func runLevelOnlyGolden() async throws {
         try await withTemporaryDirectory { directory in
-            let text = try await runStage(
-                ["path": .string("hss.prom"), "per_task": .bool(false), "extra_labels": nightlyLabels],
-                results: sampleResults, in: directory
-            )
+            let harness = try StageHarness(PrometheusTextfileStage.self, directory: directory.path)
+            let options = #"""
+                path: hss.prom
+                per_task: false
+                extra_labels: {job_name: nightly, env: 'prod "eu"'}
+                """#
+            let text = try #require(await harness.run(options, results: SampleResults.all).text("hss.prom"))
             #expect(text == #"""
             # HELP hss_export_tasks Tasks of the last run, by outcome.
             # TYPE hss_export_tasks gauge
@@ -159,7 +166,8 @@ struct PrometheusTextfileGoldenTests {
                 result.polls = index
                 return result
             }
-            let text = try await runStage(["path": .string("hss.prom")], results: results, in: directory)
+            let harness = try StageHarness(PrometheusTextfileStage.self, directory: directory.path)
+            let text = try #require(await harness.run("path: hss.prom", results: results).text("hss.prom"))
             let polls = text.split(separator: "\n", omittingEmptySubsequences: false)
                 .filter { $0.hasPrefix("hss_export_task_polls{") || $0.hasPrefix("hss_export_task_wait_seconds{") }
                 .joined(separator: "\n")
@@ -193,7 +201,8 @@ struct PrometheusTextfileGoldenTests {
             let summary = RunSummary(
                 runID: "run-1", startedAt: start, finishedAt: start.addingTimeInterval(61.05), outcomes: [.succeeded: 1]
             )
-            let text = try await runStage(["path": .string("hss.prom")], results: [result], summary: summary, in: directory)
+            let harness = try StageHarness(PrometheusTextfileStage.self, directory: directory.path)
+            let text = try #require(await harness.run("path: hss.prom", results: [result], summary: summary).text("hss.prom"))
             let samples = try ExpositionSample.parse(text)
             #expect(samples.matching("hss_export_task_wait_seconds").map(\.value) == ["12.346"])
             #expect(samples.matching("hss_export_task_polls").map(\.value) == ["1000000"])

@@ -1,5 +1,6 @@
 import ExportPipeline
 import ExportStageKit
+import ExportStageTesting
 import Foundation
 import PrometheusTextfileStage
 import Testing
@@ -8,36 +9,49 @@ import TestSupport
 @Suite("prometheus-textfile options")
 struct PrometheusTextfileOptionTests {
     struct BadOptions: CustomTestStringConvertible, Sendable {
-        var values: [String: StageOptionValue]
+        /// The stage's options, as in a pipeline file.
+        var options: String
         var option: String
         /// Fragments the error's text must contain: the bad value and the fix.
         var mentions: [String]
-        var testDescription: String { values.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ") }
+        var testDescription: String { options.replacingOccurrences(of: "\n", with: " ") }
     }
 
     static let badOptions: [BadOptions] = [
-        .init(values: ["path": .string("out/hss.txt")], option: "path", mentions: ["hss.txt'", "*.prom", "'hss.prom'"]),
-        .init(values: ["path": .string("hss")], option: "path", mentions: ["hss'", "'hss.prom'"]),
-        .init(values: ["path": .string(".prom")], option: "path", mentions: ["'metrics.prom'"]),
-        .init(values: ["path": .string("hss.prom.tmp")], option: "path", mentions: ["'hss.prom.prom'"]),
-        .init(values: ["path": .string("a.prom"), "prefix": .string("hss-export")], option: "prefix", mentions: ["'hss-export'", "'hss_export'"]),
-        .init(values: ["path": .string("a.prom"), "prefix": .string("9lives")], option: "prefix", mentions: ["'9lives'", "'_9lives'"]),
-        .init(values: ["path": .string("a.prom"), "prefix": .string("")], option: "prefix", mentions: ["''", "'_'"]),
-        .init(values: ["path": .string("a.prom"), "extra_labels": .stringMap([.init("job-name", "x")])], option: "extra_labels", mentions: ["'job-name'", "'job_name'"]),
-        .init(values: ["path": .string("a.prom"), "extra_labels": .stringMap([.init("a:b", "x")])], option: "extra_labels", mentions: ["'a:b'", "'a_b'"]),
-        .init(values: ["path": .string("a.prom"), "extra_labels": .stringMap([.init("__name__", "x")])], option: "extra_labels", mentions: ["'__name__'", "'name__'"]),
-        .init(values: ["path": .string("a.prom"), "extra_labels": .stringMap([.init("task_id", "x")])], option: "extra_labels", mentions: ["'task_id' clashes", "'job_task_id'"]),
-        .init(values: ["path": .string("a.prom"), "extra_labels": .stringMap([.init("outcome", "x")])], option: "extra_labels", mentions: ["'outcome' clashes"]),
-        .init(values: ["path": .string("a.prom"), "extra_labels": .stringMap([.init("file_name", "x")])], option: "extra_labels", mentions: ["'file_name' clashes"]),
-        .init(values: ["path": .string("a.prom"), "extra_labels": .stringMap([.init("le", "x")])], option: "extra_labels", mentions: ["'le'", "histograms"]),
-        .init(values: ["path": .string("a.prom"), "extra_labels": .stringMap([.init("env", "a"), .init("env", "b")])], option: "extra_labels", mentions: ["'env' is given twice"]),
+        .init(options: "path: out/hss.txt", option: "path", mentions: ["hss.txt'", "*.prom", "'hss.prom'"]),
+        .init(options: "path: hss", option: "path", mentions: ["hss'", "'hss.prom'"]),
+        .init(options: "path: .prom", option: "path", mentions: ["'metrics.prom'"]),
+        .init(options: "path: hss.prom.tmp", option: "path", mentions: ["'hss.prom.prom'"]),
+        .init(options: "path: a.prom\nprefix: hss-export", option: "prefix", mentions: ["'hss-export'", "'hss_export'"]),
+        .init(options: "path: a.prom\nprefix: 9lives", option: "prefix", mentions: ["'9lives'", "'_9lives'"]),
+        .init(options: #"path: a.prom\#nprefix: """#, option: "prefix", mentions: ["''", "'_'"]),
+        .init(options: "path: a.prom\nextra_labels: {job-name: x}", option: "extra_labels", mentions: ["'job-name'", "'job_name'"]),
+        .init(options: #"path: a.prom\#nextra_labels: {"a:b": x}"#, option: "extra_labels", mentions: ["'a:b'", "'a_b'"]),
+        .init(options: "path: a.prom\nextra_labels: {__name__: x}", option: "extra_labels", mentions: ["'__name__'", "'name__'"]),
+        .init(options: "path: a.prom\nextra_labels: {task_id: x}", option: "extra_labels", mentions: ["'task_id' clashes", "'job_task_id'"]),
+        .init(options: "path: a.prom\nextra_labels: {outcome: x}", option: "extra_labels", mentions: ["'outcome' clashes"]),
+        .init(options: "path: a.prom\nextra_labels: {file_name: x}", option: "extra_labels", mentions: ["'file_name' clashes"]),
+        .init(options: "path: a.prom\nextra_labels: {le: x}", option: "extra_labels", mentions: ["'le'", "histograms"]),
+        // YAML refuses a key written twice; a tag makes the second one another
+        // key to the parser, while the loader reads keys by their text, so a
+        // repeated name can still reach the stage, which must refuse it.
+        .init(options: "path: a.prom\nextra_labels: {env: a, !label env: b}", option: "extra_labels", mentions: ["'env' is given twice"]),
     ]
+
+    /// A harness that builds as `hss-export validate` does: the directories
+    /// named in the options need not exist here.
+    func validatingHarness(in directory: TemporaryDirectory) throws -> StageHarness<PrometheusTextfileStage> {
+        var harness = try StageHarness(PrometheusTextfileStage.self, directory: directory.path)
+        harness.isForRun = false
+        return harness
+    }
 
     @Test("well-typed but wrong values are rejected with the value and a fix", arguments: badOptions)
     func rejected(_ bad: BadOptions) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let error = try #require(throws: StageOptionError.self) { try makeStage(bad.values, in: directory) }
+        let refusal = try #require(throws: StageHarnessError.self) { try validatingHarness(in: directory).build(bad.options) }
+        let error = try #require(refusal.stageError as? StageOptionError, "refused by the loader, not the stage: \(refusal)")
         #expect(error.option == bad.option)
         #expect(error.fix != nil)
         for mention in bad.mentions {
@@ -49,17 +63,19 @@ struct PrometheusTextfileOptionTests {
     func accepted() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let defaults = try makeStage(["path": .string("sub/../hss.prom")], in: directory).configuration
+        let harness = try validatingHarness(in: directory)
+        let defaults = try harness.build("path: sub/../hss.prom").configuration
         #expect(defaults.path == directory.file("hss.prom"))
         #expect(defaults.prefix == "hss_export")
         #expect(defaults.perTask)
         #expect(defaults.extraLabels.isEmpty)
 
-        let custom = try makeStage(
-            ["path": .string("/var/lib/node-exporter/hss.prom"), "prefix": .string("_hss:export_2"), "per_task": .bool(false),
-             "extra_labels": .stringMap([.init("job_name", "nightly"), .init("_env2", "")])],
-            in: directory
-        ).configuration
+        let custom = try harness.build(#"""
+            path: /var/lib/node-exporter/hss.prom
+            prefix: "_hss:export_2"
+            per_task: false
+            extra_labels: {job_name: nightly, _env2: ""}
+            """#).configuration
         #expect(custom.path == "/var/lib/node-exporter/hss.prom")
         #expect(custom.prefix == "_hss:export_2")
         #expect(!custom.perTask)

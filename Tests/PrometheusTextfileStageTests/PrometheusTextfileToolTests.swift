@@ -1,4 +1,3 @@
-import ExportPipeline
 import ExportStageKit
 import ExportStageTesting
 import Foundation
@@ -10,25 +9,27 @@ import TestSupport
 struct PrometheusTextfileToolTests {
     /// Sample results plus names holding every character the format escapes.
     private static var trickyResults: [ExportResult] {
-        sampleResults + [#"say "hi""#, #"C:\exports\"#, "two\nlines", #"\"\\n"#].enumerated().map { index, name in
+        SampleResults.all + [#"say "hi""#, #"C:\exports\"#, "two\nlines", #"\"\\n"#].enumerated().map { index, name in
             var result = SampleResults.succeeded(id: "escape-\(index)", name: name)
             result.outcome = [.timedOut, .interrupted, .failed, .succeeded][index]
             return result
         }
     }
 
-    static let configurations: [[String: StageOptionValue]] = [
-        ["path": .string("hss.prom")],
-        ["path": .string("hss.prom"), "extra_labels": nightlyLabels],
-        ["path": .string("hss.prom"), "per_task": .bool(false), "extra_labels": nightlyLabels],
-        ["path": .string("hss.prom"), "prefix": .string("_hss_export_2")],
+    /// Options of the stage, as in a pipeline file.
+    static let configurations: [String] = [
+        "path: hss.prom",
+        #"path: hss.prom\#nextra_labels: {job_name: nightly, env: 'prod "eu"'}"#,
+        #"path: hss.prom\#nper_task: false\#nextra_labels: {job_name: nightly, env: 'prod "eu"'}"#,
+        "path: hss.prom\nprefix: _hss_export_2",
     ]
 
     @Test("promtool check metrics accepts the file without a word", .enabled(if: ExternalTool.shouldRun("promtool")), arguments: configurations)
-    func promtoolLint(_ options: [String: StageOptionValue]) async throws {
+    func promtoolLint(_ options: String) async throws {
         let promtool = try ExternalTool.require("promtool", package: "prometheus")
         try await withTemporaryDirectory { directory in
-            let text = try await runStage(options, results: Self.trickyResults, in: directory)
+            let harness = try StageHarness(PrometheusTextfileStage.self, directory: directory.path)
+            let text = try #require(await harness.run(options, results: Self.trickyResults).text("hss.prom"))
             let output = try await ProcessRunner.run(promtool, ["check", "metrics"], input: Data(text.utf8))
             #expect(output.status == 0)
             #expect(output.standardOutput == "")
@@ -48,7 +49,12 @@ struct PrometheusTextfileToolTests {
     func servedByNodeExporter() async throws {
         let executable = try ExternalTool.require("prometheus-node-exporter", package: "prometheus-node-exporter")
         try await withTemporaryDirectory { directory in
-            let text = try await runStage(["path": .string("hss.prom"), "extra_labels": nightlyLabels], results: Self.trickyResults, in: directory)
+            let harness = try StageHarness(PrometheusTextfileStage.self, directory: directory.path)
+            let options = #"""
+                path: hss.prom
+                extra_labels: {job_name: nightly, env: 'prod "eu"'}
+                """#
+            let text = try #require(await harness.run(options, results: Self.trickyResults).text("hss.prom"))
             let exporter = try NodeExporterProcess(executable: executable, textfileDirectory: directory.path)
             defer { exporter.stop() }
             let served = try ExpositionSample.parse(try exporter.scrape())

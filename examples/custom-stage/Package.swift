@@ -13,14 +13,12 @@ let package = Package(
     ],
     dependencies: [
         .package(name: "hss-export", path: "../.."),
-        // Only for the tests, which build a RunContext (it takes a Logger).
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        // The stage needs nothing but the core's public API.
+        // The stage sees only the stage API: no loader, no HTTP, no command line.
         .target(
             name: "MarkdownReportStage",
-            dependencies: [.product(name: "ExportPipeline", package: "hss-export")]
+            dependencies: [.product(name: "ExportStageKit", package: "hss-export")]
         ),
         // The whole hss-export command line, with markdown-report registered.
         .executableTarget(
@@ -28,15 +26,34 @@ let package = Package(
             dependencies: [
                 "MarkdownReportStage",
                 .product(name: "HSSExportCommand", package: "hss-export"),
+                // For StageRegistry.registering(_:), which main.swift calls.
+                .product(name: "ExportStageKit", package: "hss-export"),
             ]
         ),
+        // StageHarness builds the stage through the real loader, so the tests
+        // need nothing else (and no swift-log: ExportStageKit re-exports it).
         .testTarget(
             name: "MarkdownReportStageTests",
             dependencies: [
                 "MarkdownReportStage",
-                .product(name: "ExportPipeline", package: "hss-export"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ExportStageKit", package: "hss-export"),
+                .product(name: "ExportStageTesting", package: "hss-export"),
             ]
         ),
     ]
 )
+
+// The upcoming features hss-export itself builds with: a future language mode
+// turns them on, and they make every file say which modules it uses.
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(contentsOf: [
+        // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0335-existential-any.md
+        .enableUpcomingFeature("ExistentialAny"),
+        // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0444-member-import-visibility.md
+        .enableUpcomingFeature("MemberImportVisibility"),
+        // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0409-access-level-on-imports.md
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ])
+    target.swiftSettings = settings
+}

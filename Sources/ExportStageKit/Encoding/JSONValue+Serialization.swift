@@ -21,8 +21,8 @@ extension JSONValue {
     /// ``serialized``, optionally leaving U+2028 and U+2029 as they are.
     ///
     /// Both are valid in JSON strings; they are escaped by default because
-    /// they end lines in JavaScript. The simulator passes `false` to answer
-    /// exactly as the Java-based HSS API does.
+    /// they end lines in JavaScript. The simulator passes `false`, so its
+    /// responses stay byte for byte what they always were.
     package func serialized(escapingLineSeparators: Bool) -> String {
         var buffer = EncodingBuffer(minimumCapacity: 256)
         write(to: &buffer, escapingLineSeparators: escapingLineSeparators)

@@ -37,11 +37,13 @@ extension ExportResult {
 
     /// The record as one JSON Lines line, newline included: what the `jsonl`
     /// stage writes and the `exec` stage's command reads.
+    ///
+    /// Encoded by the same fast path the `jsonl` stage uses, so the two can
+    /// never differ; it equals ``jsonValue`` serialized, plus the newline.
     public var jsonLine: String {
-        var line = ""
-        jsonValue.write(to: &line)
-        line += "\n"
-        return line
+        var buffer = EncodingBuffer(minimumCapacity: 512)
+        appendJSONLine(to: &buffer)
+        return String(decoding: buffer.bytes, as: UTF8.self)
     }
 
     /// The value of one field by its output name, or `nil` for an unknown name.

@@ -17,9 +17,6 @@ public struct StageOptions: Sendable {
         self.baseDirectory = baseDirectory
     }
 
-    /// Whether the file set the option explicitly.
-    public func isSet(_ name: String) -> Bool { values[name] != nil }
-
     /// The option's value, or its default, or `nil`.
     public func value(_ name: String) -> StageOptionValue? {
         precondition(declarations[name] != nil, "stage asked for undeclared option '\(name)'")

@@ -24,7 +24,7 @@ extension SimulatorScenario {
 
     /// Loads `default-scenario.yaml` from this module's resource bundle.
     /// - Throws: ``SimulatorScenarioError`` if the resource is missing or invalid.
-    public static func bundledDefault() throws -> SimulatorScenario {
+    package static func bundledDefault() throws -> SimulatorScenario {
         guard let url = Bundle.module.url(forResource: "default-scenario", withExtension: "yaml", subdirectory: "Resources") else {
             throw SimulatorScenarioError(
                 source: "default-scenario.yaml",

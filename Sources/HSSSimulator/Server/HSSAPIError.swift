@@ -63,7 +63,7 @@ struct HSSAPIError: Error {
         .init(status: 500, code: "HSS.1000", message: "Internal simulator error")
     }
 
-    /// `{"error_code":…,"error_msg":…}`, with U+2028/U+2029 unescaped as HSS sends them.
+    /// `{"error_code":…,"error_msg":…}`; U+2028/U+2029 left unescaped, as the simulator always sent them.
     var body: String {
         JSONValue.object([("error_code", .string(code)), ("error_msg", .string(message))])
             .serialized(escapingLineSeparators: false)

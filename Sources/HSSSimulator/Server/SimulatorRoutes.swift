@@ -29,7 +29,7 @@ struct SimulatorRoutes {
         }
         switch answer {
         case .status(let status):
-            // Keys in the documented order; U+2028/U+2029 unescaped, as HSS sends them.
+            // Keys in the documented order; U+2028/U+2029 left unescaped, as the simulator always sent them.
             let body = JSONValue.object([
                 ("task_id", .string(task.id)),
                 ("task_name", .string(task.name)),

@@ -1,4 +1,4 @@
-import ExportPipeline
+public import ExportStageKit
 import Foundation
 
 /// The layout of a run report; ``render(results:summary:context:)`` turns a

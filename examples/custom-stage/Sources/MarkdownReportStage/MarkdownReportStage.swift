@@ -1,5 +1,6 @@
+// Public: the stage's public API names ExportStage, ExportResult, RunContext, ...
+public import ExportStageKit
 import Foundation
-import ExportPipeline
 
 /// Writes a Markdown report of the run: a table of the tasks (id, name,
 /// outcome, polls, wait seconds, error) and a summary of the outcomes, for a

@@ -1,3 +1,4 @@
+import ExportStageKit  // for StageRegistry.registering(_:)
 import HSSExportCommand
 import MarkdownReportStage
 

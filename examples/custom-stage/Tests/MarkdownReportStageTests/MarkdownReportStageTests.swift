@@ -1,135 +1,123 @@
-import ExportPipeline
+import ExportStageKit
+import ExportStageTesting
 import Foundation
-import Logging
 import MarkdownReportStage
 import Testing
 
+// StageHarness builds the stage from YAML through the real loader, in a fresh
+// directory, and runs it with SampleResults.context(): pipeline file
+// /tmp/test.pipeline.yaml, hss-export 0.0.0-test.
 @Suite struct MarkdownReportStageTests {
     @Test func writesTheGoldenReportAndPublishesIt() async throws {
-        try await withTemporaryDirectory { directory in
-            let context = Fixture.context()
-            let stage = try MarkdownReportStage(options: Fixture.options(["path": .string("report.md")], in: directory), context: Fixture.buildContext)
-            for result in Fixture.results { try await stage.receive(result, context: context) }
-            try await stage.finish(summary: Fixture.summary, context: context)
+        let harness = try StageHarness(MarkdownReportStage.self)
+        defer { harness.removeDirectory() }
+        let run = try await harness.run("path: report.md", results: Fixture.results, summary: Fixture.summary)
 
-            let path = directory + "/report.md"
-            let text = try String(contentsOfFile: path, encoding: .utf8)
-            #expect(text == """
-                # HSS export run
+        #expect(run.text("report.md") == """
+            # HSS export run
 
-                Run 20250101020000-1a2b3c4d of nightly.pipeline.yaml, hss-export 0.1.0.
+            Run 20250101020000-1a2b3c4d of /tmp/test.pipeline.yaml, hss-export 0.0.0-test.
 
-                ## Tasks
+            ## Tasks
 
-                | Task | Name | Outcome | Polls | Wait (s) | Error |
-                | --- | --- | --- | ---: | ---: | --- |
-                | export-vul-0001 | Vulnerability export | succeeded | 4 | 61.250 |  |
-                | export-baseline-0003 | Baseline \\| check \\*nightly\\* | failed | 2 | 0.500 |  |
-                | export-x\\_0005 |  | error | 1 | 0.000 | APIG.0301: Incorrect IAM authentication information: token expired \\<retry\\> |
+            | Task | Name | Outcome | Polls | Wait (s) | Error |
+            | --- | --- | --- | ---: | ---: | --- |
+            | export-vul-0001 | Vulnerability export | succeeded | 4 | 61.250 |  |
+            | export-baseline-0003 | Baseline \\| check \\*nightly\\* | failed | 2 | 0.500 |  |
+            | export-x\\_0005 |  | error | 1 | 0.000 | APIG.0301: Incorrect IAM authentication information: token expired \\<retry\\> |
 
-                ## Summary
+            ## Summary
 
-                | Outcome | Tasks |
-                | --- | ---: |
-                | succeeded | 1 |
-                | failed | 1 |
-                | timed_out | 0 |
-                | error | 1 |
-                | interrupted | 0 |
-                | total | 3 |
+            | Outcome | Tasks |
+            | --- | ---: |
+            | succeeded | 1 |
+            | failed | 1 |
+            | timed_out | 0 |
+            | error | 1 |
+            | interrupted | 0 |
+            | total | 3 |
 
-                - Started: 2025-01-01T02:00:00.000Z
-                - Finished: 2025-01-01T02:01:02.500Z
-                - Duration: 62.500 s
-                - Interrupted: no
+            - Started: 2025-01-01T02:00:00.000Z
+            - Finished: 2025-01-01T02:01:02.500Z
+            - Duration: 62.500 s
+            - Interrupted: no
 
-                """)
-            let digest = try FileDigest.ofFile(at: path)
-            #expect(context.artifacts == [Artifact(stage: "markdown-report", path: path, bytes: digest.bytes, sha256: digest.sha256)])
-        }
+            """)
+        let path = harness.path("report.md")
+        let digest = try FileDigest.ofFile(at: path)
+        #expect(run.artifacts == [Artifact(stage: "markdown-report", path: path, bytes: digest.bytes, sha256: digest.sha256)])
     }
 
     @Test func onlyProblemsListsTheTasksThatDidNotSucceedUnderItsTitle() async throws {
-        try await withTemporaryDirectory { directory in
-            let context = Fixture.context()
-            let options = Fixture.options(["path": .string("problems.md"), "title": .string("Nightly exports"), "only_problems": .bool(true)], in: directory)
-            let stage = try MarkdownReportStage(options: options, context: Fixture.buildContext)
-            for result in Fixture.results { try await stage.receive(result, context: context) }
-            try await stage.finish(summary: Fixture.summary, context: context)
+        let harness = try StageHarness(MarkdownReportStage.self)
+        defer { harness.removeDirectory() }
+        let run = try await harness.run(
+            "path: problems.md\ntitle: Nightly exports\nonly_problems: true", results: Fixture.results, summary: Fixture.summary
+        )
 
-            let text = try String(contentsOfFile: directory + "/problems.md", encoding: .utf8)
-            let table = text.components(separatedBy: "\n## Summary")[0]
-            #expect(table == """
-                # Nightly exports
+        let text = try #require(run.text("problems.md"))
+        let table = text.components(separatedBy: "\n## Summary")[0]
+        #expect(table == """
+            # Nightly exports
 
-                Run 20250101020000-1a2b3c4d of nightly.pipeline.yaml, hss-export 0.1.0.
+            Run 20250101020000-1a2b3c4d of /tmp/test.pipeline.yaml, hss-export 0.0.0-test.
 
-                ## Tasks that did not succeed
+            ## Tasks that did not succeed
 
-                | Task | Name | Outcome | Polls | Wait (s) | Error |
-                | --- | --- | --- | ---: | ---: | --- |
-                | export-baseline-0003 | Baseline \\| check \\*nightly\\* | failed | 2 | 0.500 |  |
-                | export-x\\_0005 |  | error | 1 | 0.000 | APIG.0301: Incorrect IAM authentication information: token expired \\<retry\\> |
+            | Task | Name | Outcome | Polls | Wait (s) | Error |
+            | --- | --- | --- | ---: | ---: | --- |
+            | export-baseline-0003 | Baseline \\| check \\*nightly\\* | failed | 2 | 0.500 |  |
+            | export-x\\_0005 |  | error | 1 | 0.000 | APIG.0301: Incorrect IAM authentication information: token expired \\<retry\\> |
 
-                """)
-            #expect(text.contains("| total | 3 |"))
-        }
+            """)
+        #expect(text.contains("| total | 3 |"))
     }
 
     @Test func onlyProblemsSaysSoWhenEveryTaskSucceeded() async throws {
-        try await withTemporaryDirectory { directory in
-            let context = Fixture.context()
-            let options = Fixture.options(["path": .string("ok.md"), "only_problems": .bool(true)], in: directory)
-            let stage = try MarkdownReportStage(options: options, context: Fixture.buildContext)
-            let succeeded = [Fixture.results[0]]
-            try await stage.receive(succeeded[0], context: context)
-            let summary = RunSummary(runID: Fixture.runID, startedAt: Fixture.start, finishedAt: Fixture.start.addingTimeInterval(61.25), results: succeeded)
-            try await stage.finish(summary: summary, context: context)
+        let harness = try StageHarness(MarkdownReportStage.self)
+        defer { harness.removeDirectory() }
+        let succeeded = [Fixture.results[0]]
+        let summary = RunSummary(runID: Fixture.runID, startedAt: Fixture.start, finishedAt: Fixture.start.addingTimeInterval(61.25), results: succeeded)
+        let run = try await harness.run("path: ok.md\nonly_problems: true", results: succeeded, summary: summary)
 
-            let text = try String(contentsOfFile: directory + "/ok.md", encoding: .utf8)
-            #expect(text.contains("## Tasks that did not succeed\n\nAll 1 task succeeded.\n\n## Summary\n"))
-        }
+        let text = try #require(run.text("ok.md"))
+        #expect(text.contains("## Tasks that did not succeed\n\nAll 1 task succeeded.\n\n## Summary\n"))
     }
 
     @Test func aFailedRunLeavesThePreviousReportUntouched() async throws {
-        try await withTemporaryDirectory { directory in
-            let path = directory + "/report.md"
-            try "previous report\n".write(toFile: path, atomically: false, encoding: .utf8)
-            let context = Fixture.context()
-            let stage = try MarkdownReportStage(options: Fixture.options(["path": .string("report.md")], in: directory), context: Fixture.buildContext)
-            // Results arrive but the run dies before finish: nothing is written.
-            for result in Fixture.results { try await stage.receive(result, context: context) }
-            #expect(try String(contentsOfFile: path, encoding: .utf8) == "previous report\n")
-            #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["report.md"])
-            #expect(context.artifacts.isEmpty)
-        }
+        let harness = try StageHarness(MarkdownReportStage.self)
+        defer { harness.removeDirectory() }
+        _ = try AtomicFileWriter.write("previous report\n", to: harness.path("report.md"))
+        let stage = try harness.build("path: report.md")
+        let context = SampleResults.context()
+        // Results arrive but the run dies before finish: nothing is written.
+        for result in Fixture.results { try await stage.receive(result, context: context) }
+        #expect(try harness.files() == ["report.md": Array("previous report\n".utf8)])
+        #expect(context.artifacts.isEmpty)
     }
 
     @Test func theLoaderReportsAWrongPathWithItsLocation() throws {
-        let loader = PipelineLoader(registry: StageRegistry([MarkdownReportStage.self]), environment: [:])
-        let yaml = """
-            version: 1
-            source:
-              endpoint: http://127.0.0.1:8080
-              project_id: p1
-            tasks: [t1]
-            stages:
-              - type: markdown-report
-                path: report.txt
-            """
-        let error = #expect(throws: PipelineLoadError.self) {
-            try loader.load(yaml: yaml, file: "report.pipeline.yaml", baseDirectory: "/tmp")
+        let harness = try StageHarness(MarkdownReportStage.self)
+        defer { harness.removeDirectory() }
+        let error = #expect(throws: StageHarnessError.self) {
+            try harness.build("path: report.txt")
         }
+        // Lines count within the options; the column includes the four spaces
+        // that indent them under `stages:`.
         #expect(error?.description == """
-            report.pipeline.yaml:8:11: error: option 'path' of stage 'markdown-report': 'report.txt' is not a Markdown file name; end the path in .md or .markdown
+            options:1:11: error: option 'path' of stage 'markdown-report': 'report.txt' is not a Markdown file name; end the path in .md or .markdown
             """)
     }
 
     @Test func aBlankTitleIsRejected() throws {
-        let error = #expect(throws: StageOptionError.self) {
-            try MarkdownReportStage(options: Fixture.options(["path": .string("r.md"), "title": .string("  ")], in: "/tmp"), context: Fixture.buildContext)
+        let harness = try StageHarness(MarkdownReportStage.self)
+        defer { harness.removeDirectory() }
+        let error = #expect(throws: StageHarnessError.self) {
+            try harness.build("path: r.md\ntitle: '  '")
         }
-        #expect(error?.description == "option 'title': is blank; give the report a heading, or remove 'title' for 'HSS export run'")
+        #expect(error?.description == """
+            options:2:12: error: option 'title' of stage 'markdown-report': is blank; give the report a heading, or remove 'title' for 'HSS export run'
+            """)
     }
 
     @Test func theDeclaredOptionsAreWhatTheStagesCommandShows() {
@@ -145,7 +133,6 @@ import Testing
 enum Fixture {
     static let runID = "20250101020000-1a2b3c4d"
     static let start = Date(timeIntervalSince1970: 1_735_696_800)
-    static let buildContext = StageBuildContext(index: 0, pipelineFile: "nightly.pipeline.yaml")
 
     static let results: [ExportResult] = [
         ExportResult(
@@ -166,23 +153,4 @@ enum Fixture {
     ]
 
     static let summary = RunSummary(runID: runID, startedAt: start, finishedAt: start.addingTimeInterval(62.5), results: results)
-
-    static func context() -> RunContext {
-        RunContext(
-            runID: runID, startedAt: start, pipelineFile: "nightly.pipeline.yaml",
-            pipelineSHA256: String(repeating: "0", count: 64), toolVersion: "0.1.0", logger: Logger(label: "test")
-        )
-    }
-
-    static func options(_ values: [String: StageOptionValue], in directory: String) -> StageOptions {
-        StageOptions(values, declarations: MarkdownReportStage.options, baseDirectory: directory)
-    }
-}
-
-/// Runs `body` with a fresh directory that is removed afterwards.
-func withTemporaryDirectory(_ body: (String) async throws -> Void) async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("markdown-report-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: directory) }
-    try await body(directory)
 }
