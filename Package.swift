@@ -197,6 +197,7 @@ let package = Package(
             dependencies: [
                 "HSSClient", "HSSSigning", "HSSSimulator", "ExportPipeline", "ExportStageKit", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
@@ -221,7 +222,7 @@ let package = Package(
         .testTarget(
             name: "ExecStageTests",
             dependencies: [
-                "ExecStage", "ExportStageKit", "ExportStageTesting", "TestSupport",
+                "ExecStage", "ExportPipeline", "ExportStageKit", "ExportStageTesting", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]

@@ -35,18 +35,4 @@ extension HSSClient {
     public func status(of taskID: String) async throws -> TaskStatus {
         try await queryExportTask(taskID)
     }
-
-    /// ListDownloadExportedFile: `GET /v5/{project_id}/download/{file_id}`, the file of a
-    /// finished export task (its `file_id`), as raw bytes.
-    ///
-    /// - Parameters:
-    ///   - fileID: The task's `file_id`.
-    ///   - maximumBytes: A larger file fails with ``HSSResponseError``; default 256 MiB.
-    public func downloadExportedFile(_ fileID: String, maximumBytes: Int = 256 << 20) async throws -> [UInt8] {
-        try await send(
-            method: .GET,
-            pathSegments: ["v5", configuration.projectID, "download", fileID],
-            maximumBytes: maximumBytes
-        ).body
-    }
 }

@@ -1,5 +1,4 @@
 import ExecStage
-import ExportPipeline
 import ExportStageKit
 import ExportStageTesting
 import Foundation

@@ -1,4 +1,3 @@
-import ExportPipeline
 import ExportStageKit
 import ExportStageTesting
 import Foundation

@@ -56,7 +56,7 @@ extension SimulatorScenario {
     #                   polls: N              for the next N polls
     #                   for: DURATION         until DURATION after the step's first poll
     #                 A step without a length, and the last step, answer every later poll.
-    #   DURATION:     number + unit: 500ms, 2s, 1.5m, 1h
+    #   DURATION:     as in pipeline files: 500ms, 2s, 1.5m, 1h, 1m30s
     #
     # At least one token or access key is required; task ids must be unique.
 

@@ -5,18 +5,18 @@ import MarkdownReportStage
 import Testing
 
 // StageHarness builds the stage from YAML through the real loader, in a fresh
-// directory, and runs it with SampleResults.context(): pipeline file
-// /tmp/test.pipeline.yaml, hss-export 0.0.0-test.
+// directory, and runs it in the run context of Fixture: pipeline file
+// nightly.pipeline.yaml, hss-export 0.1.0.
 @Suite struct MarkdownReportStageTests {
     @Test func writesTheGoldenReportAndPublishesIt() async throws {
         let harness = try StageHarness(MarkdownReportStage.self)
         defer { harness.removeDirectory() }
-        let run = try await harness.run("path: report.md", results: Fixture.results, summary: Fixture.summary)
+        let run = try await harness.run("path: report.md", results: Fixture.results, summary: Fixture.summary, context: Fixture.context())
 
         #expect(run.text("report.md") == """
             # HSS export run
 
-            Run 20250101020000-1a2b3c4d of /tmp/test.pipeline.yaml, hss-export 0.0.0-test.
+            Run 20250101020000-1a2b3c4d of nightly.pipeline.yaml, hss-export 0.1.0.
 
             ## Tasks
 
@@ -52,7 +52,8 @@ import Testing
         let harness = try StageHarness(MarkdownReportStage.self)
         defer { harness.removeDirectory() }
         let run = try await harness.run(
-            "path: problems.md\ntitle: Nightly exports\nonly_problems: true", results: Fixture.results, summary: Fixture.summary
+            "path: problems.md\ntitle: Nightly exports\nonly_problems: true", results: Fixture.results, summary: Fixture.summary,
+            context: Fixture.context()
         )
 
         let text = try #require(run.text("problems.md"))
@@ -60,7 +61,7 @@ import Testing
         #expect(table == """
             # Nightly exports
 
-            Run 20250101020000-1a2b3c4d of /tmp/test.pipeline.yaml, hss-export 0.0.0-test.
+            Run 20250101020000-1a2b3c4d of nightly.pipeline.yaml, hss-export 0.1.0.
 
             ## Tasks that did not succeed
 
@@ -153,4 +154,11 @@ enum Fixture {
     ]
 
     static let summary = RunSummary(runID: runID, startedAt: start, finishedAt: start.addingTimeInterval(62.5), results: results)
+
+    static func context() -> RunContext {
+        RunContext(
+            runID: runID, startedAt: start, pipelineFile: "nightly.pipeline.yaml",
+            pipelineSHA256: String(repeating: "0", count: 64), toolVersion: "0.1.0", logger: Logger(label: "test")
+        )
+    }
 }
