@@ -4,6 +4,7 @@ import HSSSigning
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import NIOSSL
 
 extension HSSClient {
@@ -150,9 +151,6 @@ extension HSSClient {
     }
 
     /// Maps AsyncHTTPClient, NIO and NIOSSL errors to a ``HSSTransportError/Kind``.
-    ///
-    /// NIOPosix's `NIOConnectionError` (DNS and connect failures of all addresses) is not
-    /// a dependency of this target, so it is inspected through reflection.
     static func classify(_ error: any Error, depth: Int = 0) -> HSSTransportError.Kind {
         if let error = error as? HTTPClientError {
             switch error {
@@ -184,30 +182,14 @@ extension HSSClient {
         if let channelError = error as? ChannelError, case .connectTimeout = channelError {
             return .timeout
         }
-        guard depth < 4 else { return .other }
-        // NIOConnectionError: the per-address connect errors say why; with none, the DNS
-        // lookup found no address.
-        var connectionErrorCount = 0
-        var sawDNSError = false
-        for child in Mirror(reflecting: error).children {
-            if child.label == "connectionErrors", let attempts = child.value as? [Any] {
-                connectionErrorCount += attempts.count
-                for attempt in attempts {
-                    let nested = Mirror(reflecting: attempt).children.first { $0.label == "error" }?.value
-                    if let nested = nested as? any Error {
-                        let kind = classify(nested, depth: depth + 1)
-                        if kind != .other { return kind }
-                    }
-                }
+        // The connect errors of every address say why; with none, the DNS lookup
+        // found no address.
+        if let error = error as? NIOConnectionError, depth < 4 {
+            for attempt in error.connectionErrors {
+                let kind = classify(attempt.error, depth: depth + 1)
+                if kind != .other { return kind }
             }
-            // A nil optional boxed in `Any` is not an `Error`; a failed lookup is.
-            if child.label == "dnsAError" || child.label == "dnsAAAAError", child.value is any Error {
-                sawDNSError = true
-            }
-        }
-        let isConnectionError = String(describing: type(of: error)) == "NIOConnectionError"
-        if connectionErrorCount == 0 && (sawDNSError || isConnectionError) {
-            return .hostNotFound
+            if error.connectionErrors.isEmpty { return .hostNotFound }
         }
         return .other
     }

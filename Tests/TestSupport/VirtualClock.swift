@@ -101,7 +101,7 @@ public final class VirtualClock: Clock, Sendable {
     /// "Asleep" is seen as: the clock's sleepers and wake-ups stayed the same
     /// while the driver yielded `quietYields` times in a row, so everything
     /// that could run (with no real I/O in between) has run.
-    public func run<T: Sendable>(quietYields: Int = 200, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    public func run<T: Sendable>(quietYields: Int = 64, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let work = Task { try await body() }
         let done = Mutex(false)
         let driver = Task {
