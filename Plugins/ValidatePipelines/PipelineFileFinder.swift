@@ -68,12 +68,14 @@ struct PipelineFileFinder {
 
     /// The pipeline files below `directory`, in path order.
     private func search(_ directory: URL, skippedPackages: inout [URL]) -> [URL] {
-        guard let enumerator = FileManager.default.enumerator(
-            at: directory,
-            includingPropertiesForKeys: [.isDirectoryKey],
-            options: [],
-            errorHandler: { _, _ in true }
-        ) else { return [] }
+        guard
+            let enumerator = FileManager.default.enumerator(
+                at: directory,
+                includingPropertiesForKeys: [.isDirectoryKey],
+                options: [],
+                errorHandler: { _, _ in true }
+            )
+        else { return [] }
         var found: [URL] = []
         for case let url as URL in enumerator {
             let name = url.lastPathComponent

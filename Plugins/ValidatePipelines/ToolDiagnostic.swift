@@ -27,8 +27,8 @@ struct ToolDiagnostic: Equatable {
         guard let marker = line.range(of: ": error: ") else { return nil }
         let location = line[..<marker.lowerBound].split(separator: ":", omittingEmptySubsequences: false)
         guard location.count >= 3,
-              let lineNumber = Int(location[location.count - 2]),
-              let column = Int(location[location.count - 1])
+            let lineNumber = Int(location[location.count - 2]),
+            let column = Int(location[location.count - 1])
         else { return nil }
         let path = location.dropLast(2).joined(separator: ":")
         self.file = path.hasPrefix("/") ? path : directory.appendingPathComponent(path).path

@@ -25,7 +25,9 @@ struct ValidatePipelines: CommandPlugin {
         let selection = try finder.select(arguments)
         let files = selection.files
         for package in selection.skippedPackages {
-            print("validate-pipelines: skipping \(PipelineValidation.displayPath(of: package, in: packageDirectory)), a package of its own (its pipelines may use stages only its binary knows; validate them with that binary)")
+            print(
+                "validate-pipelines: skipping \(PipelineValidation.displayPath(of: package, in: packageDirectory)), a package of its own (its pipelines may use stages only its binary knows; validate them with that binary)"
+            )
         }
         let tool = try context.tool(named: "hss-export")
         let validation = try PipelineValidation.run(tool: tool.url, files: files, packageDirectory: packageDirectory)

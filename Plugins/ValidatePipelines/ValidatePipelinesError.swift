@@ -14,9 +14,11 @@ enum ValidatePipelinesError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case .noSuchPath(let argument, let tried):
-            return "no such file or directory '\(argument)' (looked at \(tried.joined(separator: " and "))); pass a pipeline file or a directory holding *.pipeline.yaml files"
+            return
+                "no such file or directory '\(argument)' (looked at \(tried.joined(separator: " and "))); pass a pipeline file or a directory holding *.pipeline.yaml files"
         case .noPipelineFiles(let searched):
-            return "no *.pipeline.yaml or *.pipeline.yml files found in \(searched.joined(separator: ", ")) (searched recursively, skipping .build*, hidden directories and nested packages); name the files or directories to check"
+            return
+                "no *.pipeline.yaml or *.pipeline.yml files found in \(searched.joined(separator: ", ")) (searched recursively, skipping .build*, hidden directories and nested packages); name the files or directories to check"
         case .cannotRunTool(let path, let error):
             return "cannot run hss-export at \(path): \(error); try 'swift build --product hss-export' to see why it does not build"
         case .toolFailed(let status):

@@ -2,11 +2,11 @@ import ExportStageKit
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Checks on an existing file before CSV rows are appended to it.
@@ -47,7 +47,8 @@ enum CSVAppendTarget {
         }
         throw OutputFileError(
             path: path,
-            message: "refusing to append: its header line '\(Self.excerpt(foundText ?? ""))' differs from the one this stage writes, '\(Self.excerpt(expectedText))'",
+            message:
+                "refusing to append: its header line '\(Self.excerpt(foundText ?? ""))' differs from the one this stage writes, '\(Self.excerpt(expectedText))'",
             fix: "append with the same columns, delimiter and header as the file, write to a new path, or use mode: overwrite"
         )
     }

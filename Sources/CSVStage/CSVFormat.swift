@@ -57,7 +57,8 @@ struct CSVFormat: Sendable {
         // A cell at most doubles its text (quotes) and adds three bytes; a
         // failure is JSON first (six times its strings at most), and times
         // and numbers stay under 64 bytes.
-        let room = 12 * result.stringByteCount + fieldIndices.count * (delimiterBytes.count + 2 * 64 + 3)
+        let room =
+            12 * result.stringByteCount + fieldIndices.count * (delimiterBytes.count + 2 * 64 + 3)
             + 256 + lineEndingBytes.count
         buffer.write(maximumCount: room) { writer in
             delimiterBytes.withUnsafeBufferPointer { delimiter in
@@ -165,7 +166,8 @@ private struct CellWriter: ExportResult.FieldVisitor {
             while text.count - index >= 8 {
                 let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
                 if hasZeroByte(word ^ delimiters) || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x0D))
-                    || hasZeroByte(word ^ (ones &* 0x0A)) {
+                    || hasZeroByte(word ^ (ones &* 0x0A))
+                {
                     return true
                 }
                 index += 8
@@ -184,7 +186,8 @@ private struct CellWriter: ExportResult.FieldVisitor {
             let byte = text[index]
             if byte == UInt8(ascii: "\"") || byte == 0x0D || byte == 0x0A { return true }
             if byte == lead, text.count - index >= delimiter.count,
-               delimiter.indices.allSatisfy({ text[index + $0] == delimiter[$0] }) {
+                delimiter.indices.allSatisfy({ text[index + $0] == delimiter[$0] })
+            {
                 return true
             }
         }

@@ -56,7 +56,9 @@ struct ChildEnvironment: Sendable, Equatable {
         for entry in extra {
             try Self.check(entry.key, option: "environment")
             if entry.value.contains("\0") {
-                throw StageOptionError(option: "environment", message: "the value of '\(entry.key)' contains a NUL character", fix: "remove it; environment values cannot carry NUL")
+                throw StageOptionError(
+                    option: "environment", message: "the value of '\(entry.key)' contains a NUL character",
+                    fix: "remove it; environment values cannot carry NUL")
             }
             // The value itself stays out of the message: it is a secret.
             if let (secret, _) = secrets.first(where: { $0.1 == entry.value }) {
@@ -85,12 +87,15 @@ struct ChildEnvironment: Sendable, Equatable {
 
     private static func check(_ name: String, option: String) throws(StageOptionError) {
         guard !name.isEmpty, !name.contains("="), !name.contains("\0") else {
-            throw StageOptionError(option: option, message: "'\(name)' is not a variable name", fix: "use a name such as NOTIFY_URL, without '=' or NUL")
+            throw StageOptionError(
+                option: option, message: "'\(name)' is not a variable name", fix: "use a name such as NOTIFY_URL, without '=' or NUL")
         }
         // POSIX names do not start with a digit, and Subprocess refuses to
         // start a command whose environment holds one: better said now.
         if let first = name.utf8.first, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) {
-            throw StageOptionError(option: option, message: "'\(name)' is not a variable name: it starts with a digit", fix: "use a name such as NOTIFY_URL, starting with a letter or '_'")
+            throw StageOptionError(
+                option: option, message: "'\(name)' is not a variable name: it starts with a digit",
+                fix: "use a name such as NOTIFY_URL, starting with a letter or '_'")
         }
         guard !isCredential(name) else {
             throw StageOptionError(

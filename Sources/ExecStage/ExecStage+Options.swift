@@ -6,7 +6,8 @@ extension ExecStage {
     public static let options: [StageOption] = [
         StageOption(
             "command", .stringList, required: true,
-            help: "The program and its arguments, run without a shell; a bare name is looked up on PATH, a path with a '/' is resolved against the pipeline file's directory."
+            help:
+                "The program and its arguments, run without a shell; a bare name is looked up on PATH, a path with a '/' is resolved against the pipeline file's directory."
         ),
         StageOption(
             "timeout", .duration, default: .duration(.seconds(60)),
@@ -39,7 +40,9 @@ extension ExecStage {
             )
         }
         if let bad = arguments.first(where: { $0.contains("\0") }) {
-            throw StageOptionError(option: "command", message: "argument '\(bad.replacingOccurrences(of: "\0", with: "\\0"))' contains a NUL character", fix: "remove it; arguments cannot carry NUL")
+            throw StageOptionError(
+                option: "command", message: "argument '\(bad.replacingOccurrences(of: "\0", with: "\\0"))' contains a NUL character",
+                fix: "remove it; arguments cannot carry NUL")
         }
 
         let timeout = options.duration("timeout") ?? .seconds(60)
@@ -74,15 +77,20 @@ extension ExecStage {
 
     private static func resolveWorkingDirectory(_ text: String, baseDirectory: String) throws(StageOptionError) -> String {
         guard !text.isEmpty else {
-            throw StageOptionError(option: "working_directory", message: "is empty", fix: "name a directory, or omit the option to run in hss-export's working directory")
+            throw StageOptionError(
+                option: "working_directory", message: "is empty", fix: "name a directory, or omit the option to run in hss-export's working directory"
+            )
         }
         let directory = FilePath.resolve(text, against: baseDirectory)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
-            throw StageOptionError(option: "working_directory", message: "'\(directory)' does not exist", fix: "create it, or fix the path (a relative path is resolved against the pipeline file's directory)")
+            throw StageOptionError(
+                option: "working_directory", message: "'\(directory)' does not exist",
+                fix: "create it, or fix the path (a relative path is resolved against the pipeline file's directory)")
         }
         guard isDirectory.boolValue else {
-            throw StageOptionError(option: "working_directory", message: "'\(directory)' is not a directory", fix: "name the directory the command should run in")
+            throw StageOptionError(
+                option: "working_directory", message: "'\(directory)' is not a directory", fix: "name the directory the command should run in")
         }
         return directory
     }

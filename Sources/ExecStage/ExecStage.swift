@@ -112,7 +112,8 @@ public actor ExecStage: ExportStage {
         }
         if outcome.inputBytesWritten < outcome.inputByteCount {
             // Not an error: a hook may legitimately ignore its input (a ping, say).
-            context.logger.notice("command '\(name)' read \(outcome.inputBytesWritten) of \(outcome.inputByteCount) input bytes before closing its standard input")
+            context.logger.notice(
+                "command '\(name)' read \(outcome.inputBytesWritten) of \(outcome.inputByteCount) input bytes before closing its standard input")
         }
         context.logger.info("command '\(name)' \(failed ? "ended" : "finished") after \(DurationText.format(outcome.elapsed))")
     }

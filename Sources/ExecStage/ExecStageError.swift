@@ -2,11 +2,11 @@ import ExportStageKit
 import Subprocess
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The command failed: it could not start, exited with a non-zero status, was

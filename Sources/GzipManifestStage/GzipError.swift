@@ -59,7 +59,8 @@ public struct GzipError: Error, CustomStringConvertible, Sendable {
         case Z_MEM_ERROR: return "zlib ran out of memory"
         case Z_BUF_ERROR: return "no progress was possible"
         case Z_VERSION_ERROR:
-            return "the zlib library at run time (\(String(cString: zlibVersion()))) is incompatible with the headers it was built against (\(ZLIB_VERSION))"
+            return
+                "the zlib library at run time (\(String(cString: zlibVersion()))) is incompatible with the headers it was built against (\(ZLIB_VERSION))"
         default: return "unexpected result"
         }
     }
@@ -68,7 +69,8 @@ public struct GzipError: Error, CustomStringConvertible, Sendable {
         switch code {
         case Z_MEM_ERROR: return "free memory or lower the compression level"
         case Z_VERSION_ERROR: return "install the zlib1g package matching zlib1g-dev, then rebuild"
-        case Z_STREAM_ERROR, Z_DATA_ERROR, Z_BUF_ERROR: return "this is a bug in hss-export's gzip writer; please report it with the zlib version \(String(cString: zlibVersion()))"
+        case Z_STREAM_ERROR, Z_DATA_ERROR, Z_BUF_ERROR:
+            return "this is a bug in hss-export's gzip writer; please report it with the zlib version \(String(cString: zlibVersion()))"
         default: return nil
         }
     }

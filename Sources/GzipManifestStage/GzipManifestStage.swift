@@ -34,12 +34,17 @@ public actor GzipManifestStage: ExportStage {
     /// `gzip-manifest`.
     public static let typeName = "gzip-manifest"
     /// One line for `hss-export stages`.
-    public static let summary = "Writes a gzip-compressed JSON manifest of the run: summary, every result, and the files of the stages before it with sizes and SHA-256."
+    public static let summary =
+        "Writes a gzip-compressed JSON manifest of the run: summary, every result, and the files of the stages before it with sizes and SHA-256."
     /// `path` (required), `level` (0...9, default 6), `reproducible` (default false).
     public static let options: [StageOption] = [
         StageOption("path", .outputPath, required: true, help: "Where to write the manifest, e.g. manifest.json.gz; replaced atomically."),
-        StageOption("level", .integer(GzipWriter.levels), default: .integer(GzipWriter.defaultLevel), help: "zlib compression level: 0 stores, 1 is fastest, 9 is smallest."),
-        StageOption("reproducible", .bool, default: .bool(false), help: "Leave the time stamp and file name out of the gzip header, so the same run gives the same bytes."),
+        StageOption(
+            "level", .integer(GzipWriter.levels), default: .integer(GzipWriter.defaultLevel),
+            help: "zlib compression level: 0 stores, 1 is fastest, 9 is smallest."),
+        StageOption(
+            "reproducible", .bool, default: .bool(false),
+            help: "Leave the time stamp and file name out of the gzip header, so the same run gives the same bytes."),
     ]
     /// The `manifest_version` this stage writes; raised on incompatible changes.
     public static let manifestVersion = 1

@@ -67,7 +67,9 @@ public final class GzipWriter {
     ///     during the call.
     /// - Throws: ``GzipError`` for a level outside ``levels`` or when zlib
     ///   cannot start (out of memory, library version mismatch).
-    public init(level: Int = GzipWriter.defaultLevel, header: Header = .reproducible, sink: @escaping (UnsafeRawBufferPointer) throws -> Void) throws(GzipError) {
+    public init(level: Int = GzipWriter.defaultLevel, header: Header = .reproducible, sink: @escaping (UnsafeRawBufferPointer) throws -> Void)
+        throws(GzipError)
+    {
         guard GzipWriter.levels.contains(level) else {
             throw GzipError(
                 operation: "configure the compressor",
@@ -108,7 +110,8 @@ public final class GzipWriter {
 
     /// Creates a writer that streams into `file`; commit the file after
     /// ``finish()``.
-    public convenience init(level: Int = GzipWriter.defaultLevel, header: Header = .reproducible, writingTo file: AtomicFileWriter) throws(GzipError) {
+    public convenience init(level: Int = GzipWriter.defaultLevel, header: Header = .reproducible, writingTo file: AtomicFileWriter) throws(GzipError)
+    {
         try self.init(level: level, header: header) { bytes in try file.write(bytes) }
     }
 

@@ -54,10 +54,12 @@ extension HSSClient {
             throw failure(error, method: method.rawValue, path: target, started: started)
         }
 
-        logger.debug("HSS request", metadata: [
-            "method": "\(method.rawValue)", "path": "\(target)", "status": "\(status)",
-            "request_id": "\(requestID ?? "-")", "duration_ms": "\(Self.milliseconds(since: started))",
-        ])
+        logger.debug(
+            "HSS request",
+            metadata: [
+                "method": "\(method.rawValue)", "path": "\(target)", "status": "\(status)",
+                "request_id": "\(requestID ?? "-")", "duration_ms": "\(Self.milliseconds(since: started))",
+            ])
 
         switch status {
         case 200..<300:
@@ -89,10 +91,12 @@ extension HSSClient {
         // Cancellation (SIGINT) is not a network problem; let it end the wait as such.
         if Task.isCancelled || error is CancellationError { return CancellationError() }
         let failure = transportError(error, method: method, path: path)
-        logger.debug("HSS request failed", metadata: [
-            "method": "\(method)", "path": "\(path)", "error": "\(failure.kind.rawValue)",
-            "duration_ms": "\(Self.milliseconds(since: started))",
-        ])
+        logger.debug(
+            "HSS request failed",
+            metadata: [
+                "method": "\(method)", "path": "\(path)", "error": "\(failure.kind.rawValue)",
+                "duration_ms": "\(Self.milliseconds(since: started))",
+            ])
         return failure
     }
 
@@ -155,7 +159,7 @@ extension HSSClient {
         if let error = error as? HTTPClientError {
             switch error {
             case .connectTimeout, .deadlineExceeded, .readTimeout, .writeTimeout, .getConnectionFromPoolTimeout,
-                 .tlsHandshakeTimeout:
+                .tlsHandshakeTimeout:
                 return .timeout
             case .remoteConnectionClosed:
                 return .connectionClosed

@@ -148,18 +148,23 @@ public final class HSSClient: TaskStatusSource, Sendable {
             // A token read from a file usually ends with a newline.
             let token = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !token.isEmpty else {
-                throw HSSConfigurationError(setting: "token", value: "", problem: "is empty", fix: "set a valid IAM user token (the X-Subject-Token of POST /v3/auth/tokens)")
+                throw HSSConfigurationError(
+                    setting: "token", value: "", problem: "is empty", fix: "set a valid IAM user token (the X-Subject-Token of POST /v3/auth/tokens)")
             }
             guard !token.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-                throw HSSConfigurationError(setting: "token", value: "<redacted>", problem: "contains a control character or line break", fix: "check the token file: it should hold only the token")
+                throw HSSConfigurationError(
+                    setting: "token", value: "<redacted>", problem: "contains a control character or line break",
+                    fix: "check the token file: it should hold only the token")
             }
             return .token(token)
         case .accessKey(let keys):
             guard !keys.accessKey.isEmpty else {
-                throw HSSConfigurationError(setting: "access_key", value: "", problem: "is empty", fix: "set the access key id (AK), e.g. from HUAWEICLOUD_SDK_AK")
+                throw HSSConfigurationError(
+                    setting: "access_key", value: "", problem: "is empty", fix: "set the access key id (AK), e.g. from HUAWEICLOUD_SDK_AK")
             }
             guard !keys.secretKey.isEmpty else {
-                throw HSSConfigurationError(setting: "secret_key", value: "", problem: "is empty", fix: "set the secret access key (SK), e.g. from HUAWEICLOUD_SDK_SK")
+                throw HSSConfigurationError(
+                    setting: "secret_key", value: "", problem: "is empty", fix: "set the secret access key (SK), e.g. from HUAWEICLOUD_SDK_SK")
             }
             return .signer(SDKHMACSigner(credentials: keys))
         }

@@ -110,17 +110,19 @@ public struct HSSClientConfiguration: Sendable, CustomStringConvertible, CustomR
     /// The settings for `dump` and debuggers, without the environment (which may hold
     /// secrets such as `HUAWEICLOUD_SDK_SK`).
     public var customMirror: Mirror {
-        Mirror(self, children: [
-            "endpoint": endpoint,
-            "projectID": projectID,
-            "credentials": credentials,
-            "enterpriseProjectID": enterpriseProjectID as Any,
-            "region": region as Any,
-            "caFile": caFile as Any,
-            "insecure": insecure,
-            "requestTimeout": requestTimeout,
-            "connectTimeout": connectTimeout,
-            "userAgent": userAgent,
-        ], displayStyle: .struct)
+        Mirror(
+            self,
+            children: [
+                "endpoint": endpoint,
+                "projectID": projectID,
+                "credentials": credentials,
+                "enterpriseProjectID": enterpriseProjectID as Any,
+                "region": region as Any,
+                "caFile": caFile as Any,
+                "insecure": insecure,
+                "requestTimeout": requestTimeout,
+                "connectTimeout": connectTimeout,
+                "userAgent": userAgent,
+            ], displayStyle: .struct)
     }
 }

@@ -14,7 +14,9 @@ extension HSSCredentials {
             let secretKey = environment["HUAWEICLOUD_SDK_SK"].flatMap { $0.isEmpty ? nil : $0 }
             switch (token, accessKey, secretKey) {
             case (.some, .some, _), (.some, _, .some):
-                throw CredentialsError("both HSS_AUTH_TOKEN and HUAWEICLOUD_SDK_AK/SK are set", fix: "unset one of them, or name the credentials in the pipeline file's source.auth")
+                throw CredentialsError(
+                    "both HSS_AUTH_TOKEN and HUAWEICLOUD_SDK_AK/SK are set",
+                    fix: "unset one of them, or name the credentials in the pipeline file's source.auth")
             case (let token?, nil, nil):
                 return .token(token)
             case (nil, let accessKey?, let secretKey?):
@@ -25,7 +27,9 @@ extension HSSCredentials {
             case (nil, nil, .some):
                 throw CredentialsError("HUAWEICLOUD_SDK_SK is set but HUAWEICLOUD_SDK_AK is not", fix: "export HUAWEICLOUD_SDK_AK")
             case (nil, nil, nil):
-                throw CredentialsError("no credentials", fix: "export HSS_AUTH_TOKEN, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or set source.auth in the pipeline file")
+                throw CredentialsError(
+                    "no credentials",
+                    fix: "export HSS_AUTH_TOKEN, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or set source.auth in the pipeline file")
             }
         case .token(let source):
             return .token(try value(of: source, name: "token"))

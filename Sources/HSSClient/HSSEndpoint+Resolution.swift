@@ -31,7 +31,8 @@ extension HSSEndpoint {
             if let override = environment[variable]?
                 .split(separator: ",")
                 .map({ $0.trimmingCharacters(in: .whitespaces) })
-                .first(where: { !$0.isEmpty }) {
+                .first(where: { !$0.isEmpty })
+            {
                 return try Self.parseURL(override, setting: variable)
             }
             let domain = region == "eu-west-101" ? "myhuaweicloud.eu" : "myhuaweicloud.com"

@@ -73,7 +73,8 @@ public struct HSSTransportError: TaskStatusFailure, CustomStringConvertible, Sen
             fix = "check the region or endpoint spelling and the DNS settings"
         case .tlsHandshake:
             what = "the TLS handshake failed"
-            fix = "if the endpoint or a TLS-inspecting proxy uses a private CA, set ca_file to its PEM bundle "
+            fix =
+                "if the endpoint or a TLS-inspecting proxy uses a private CA, set ca_file to its PEM bundle "
                 + "(insecure: true disables verification, for tests only)"
         case .timeout:
             what = "no response" + (timeout.map { " within \(HSSAPIError.seconds($0)) s" } ?? " in time")

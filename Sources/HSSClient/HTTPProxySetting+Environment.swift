@@ -17,7 +17,7 @@ extension HTTPProxySetting {
     public static func select(for endpoint: ResolvedEndpoint, environment: [String: String]) throws -> HTTPProxySetting? {
         let names = endpoint.usesTLS ? ["https_proxy", "HTTPS_PROXY"] : ["http_proxy", "HTTP_PROXY"]
         guard let variable = names.first(where: { !(environment[$0] ?? "").trimmingCharacters(in: .whitespaces).isEmpty }),
-              let raw = environment[variable]?.trimmingCharacters(in: .whitespaces)
+            let raw = environment[variable]?.trimmingCharacters(in: .whitespaces)
         else { return nil }
         let noProxy = environment["no_proxy"] ?? environment["NO_PROXY"] ?? ""
         if isLoopback(endpoint.host) || bypasses(host: endpoint.host, port: endpoint.port, noProxy: noProxy) { return nil }

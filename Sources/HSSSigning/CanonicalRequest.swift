@@ -56,7 +56,8 @@ package enum CanonicalRequest {
         for header in headers {
             values[header.name.lowercased()] = HeaderFields.trim(header.value)
         }
-        return signedHeaderNames
+        return
+            signedHeaderNames
             .map { name in
                 let lowered = name.lowercased()
                 return lowered + ":" + (values[lowered] ?? "") + "\n"
@@ -71,7 +72,8 @@ package enum CanonicalRequest {
             return emptyPayloadHash
         }
         if let declared = HeaderFields.first(named: "X-Sdk-Content-Sha256", in: request.headers),
-           !HeaderFields.trim(declared).isEmpty {
+            !HeaderFields.trim(declared).isEmpty
+        {
             return HeaderFields.trim(declared)
         }
         return Hex.encode(SHA256.hash(data: request.body))

@@ -13,9 +13,10 @@ struct SDKAuthorization {
         }
         let algorithm = String(trimmed[..<space])
         guard algorithm == SDKHMACSigner.algorithm else {
-            return .failure(ParseFailure(
-                reason: "unsupported signing algorithm '\(algorithm)' in Authorization; sign with \(SDKHMACSigner.algorithm)"
-            ))
+            return .failure(
+                ParseFailure(
+                    reason: "unsupported signing algorithm '\(algorithm)' in Authorization; sign with \(SDKHMACSigner.algorithm)"
+                ))
         }
         var fields: [String: String] = [:]
         for part in trimmed[trimmed.index(after: space)...].split(separator: ",") {
@@ -30,15 +31,17 @@ struct SDKAuthorization {
         }
         let signature = fields["Signature"]!
         guard signature.utf8.count == 64, signature.utf8.allSatisfy(Self.isLowerHex) else {
-            return .failure(ParseFailure(
-                reason: "malformed Authorization header: Signature must be 64 lower-case hex digits (HMAC-SHA256)"
-            ))
+            return .failure(
+                ParseFailure(
+                    reason: "malformed Authorization header: Signature must be 64 lower-case hex digits (HMAC-SHA256)"
+                ))
         }
-        return .success(SDKAuthorization(
-            accessKey: fields["Access"]!,
-            signedHeaders: fields["SignedHeaders"]!.split(separator: ";", omittingEmptySubsequences: false).map(String.init),
-            signature: signature
-        ))
+        return .success(
+            SDKAuthorization(
+                accessKey: fields["Access"]!,
+                signedHeaders: fields["SignedHeaders"]!.split(separator: ";", omittingEmptySubsequences: false).map(String.init),
+                signature: signature
+            ))
     }
 
     struct ParseFailure: Error {

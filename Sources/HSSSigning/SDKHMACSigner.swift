@@ -44,8 +44,9 @@ public struct SDKHMACSigner: Sendable {
         // The SDK looks up exactly "Content-Type" here (not case-insensitively); matching
         // that keeps signatures identical for odd-cased headers.
         if let contentType = headers.last(where: { $0.name == "Content-Type" })?.value,
-           !contentType.isEmpty,
-           !contentType.hasPrefix("application/json"), !contentType.hasPrefix("application/bson") {
+            !contentType.isEmpty,
+            !contentType.hasPrefix("application/json"), !contentType.hasPrefix("application/bson")
+        {
             headers.removeAll { $0.name == "X-Sdk-Content-Sha256" }
             headers.append((name: "X-Sdk-Content-Sha256", value: "UNSIGNED-PAYLOAD"))
         }
@@ -68,10 +69,11 @@ public struct SDKHMACSigner: Sendable {
         let stringToSign = CanonicalRequest.stringToSign(canonicalRequest: canonicalRequest, sdkDate: sdkDate)
         let signature = Self.signature(stringToSign: stringToSign, secretKey: credentials.secretKey)
         let signedHeaders = signedHeaderNames.joined(separator: ";")
-        headers.append((
-            name: "Authorization",
-            value: "\(Self.algorithm) Access=\(credentials.accessKey), SignedHeaders=\(signedHeaders), Signature=\(signature)"
-        ))
+        headers.append(
+            (
+                name: "Authorization",
+                value: "\(Self.algorithm) Access=\(credentials.accessKey), SignedHeaders=\(signedHeaders), Signature=\(signature)"
+            ))
         return SigningDetails(
             headers: headers,
             canonicalRequest: canonicalRequest,

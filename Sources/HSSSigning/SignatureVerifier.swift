@@ -63,10 +63,13 @@ public struct SignatureVerifier: Sendable {
         }
         if let maximumClockSkew {
             let skew = abs(signedAt.timeIntervalSince(now))
-            let limit = Double(maximumClockSkew.components.seconds)
+            let limit =
+                Double(maximumClockSkew.components.seconds)
                 + Double(maximumClockSkew.components.attoseconds) / 1e18
             if skew > limit {
-                return .invalid(reason: "X-Sdk-Date \(sdkDate) is \(Int(skew)) s away from the server clock (limit \(Int(limit)) s): synchronise the client clock")
+                return .invalid(
+                    reason: "X-Sdk-Date \(sdkDate) is \(Int(skew)) s away from the server clock (limit \(Int(limit)) s): synchronise the client clock"
+                )
             }
         }
 
@@ -85,7 +88,10 @@ public struct SignatureVerifier: Sendable {
         let expected = SDKHMACSigner.signature(stringToSign: stringToSign, secretKey: secretKey)
         guard Hex.constantTimeEquals(expected, authorization.signature) else {
             let hash = stringToSign.split(separator: "\n").last.map(String.init) ?? ""
-            return .invalid(reason: "signature mismatch for access key '\(authorization.accessKey)': either the secret key is wrong or the request differs from what was signed; the server's canonical request hashes to \(hash), compare it with the last line of your string to sign (check path encoding, query sorting and signed header values)")
+            return .invalid(
+                reason:
+                    "signature mismatch for access key '\(authorization.accessKey)': either the secret key is wrong or the request differs from what was signed; the server's canonical request hashes to \(hash), compare it with the last line of your string to sign (check path encoding, query sorting and signed header values)"
+            )
         }
         return .valid(accessKey: authorization.accessKey)
     }

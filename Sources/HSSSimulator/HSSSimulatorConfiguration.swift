@@ -37,11 +37,13 @@ public struct HSSSimulatorConfiguration: Sendable {
         self.host = host
         self.port = port
         self.scenario = scenario
-        self.logger = logger ?? {
-            var logger = Logger(label: "hss-simulator")
-            logger.logLevel = .warning
-            return logger
-        }()
+        self.logger =
+            logger
+            ?? {
+                var logger = Logger(label: "hss-simulator")
+                logger.logLevel = .warning
+                return logger
+            }()
         self.maximumClockSkew = maximumClockSkew
         self.startupTimeout = startupTimeout
     }

@@ -9,9 +9,11 @@ public enum HSSSimulatorError: Error, CustomStringConvertible, Sendable, Equatab
     public var description: String {
         switch self {
         case .startupTimedOut(let host, let port, let timeout):
-            return "the HSS simulator did not start listening on \(host):\(port) within \(timeout); check that the address is local and free, or raise startupTimeout"
+            return
+                "the HSS simulator did not start listening on \(host):\(port) within \(timeout); check that the address is local and free, or raise startupTimeout"
         case .stoppedBeforeListening(let host, let port):
-            return "the HSS simulator stopped before listening on \(host):\(port); check that the address is local and the port free (use port 0 for any free port)"
+            return
+                "the HSS simulator stopped before listening on \(host):\(port); check that the address is local and the port free (use port 0 for any free port)"
         }
     }
 }

@@ -29,7 +29,9 @@ extension PrometheusTextfileStage {
         ///   a fix, for a path not ending in `.prom`, a prefix that is not a
         ///   metric name, or an extra label whose name is invalid, reserved,
         ///   repeated, or one of ``reservedLabelNames``.
-        public init(path: String, prefix: String = defaultPrefix, perTask: Bool = true, extraLabels: [StageOptionValue.KeyValue] = []) throws(StageOptionError) {
+        public init(path: String, prefix: String = defaultPrefix, perTask: Bool = true, extraLabels: [StageOptionValue.KeyValue] = [])
+            throws(StageOptionError)
+        {
             try Self.validate(path: path)
             try Self.validate(prefix: prefix)
             try Self.validate(extraLabels: extraLabels)
@@ -141,9 +143,10 @@ extension PrometheusTextfileStage.Configuration {
 
     /// `name` with every invalid character replaced by `_`, for the fix text.
     private static func sanitized(_ name: String, allowColon: Bool) -> String {
-        var result = String(name.unicodeScalars.map { scalar -> Character in
-            scalar.isASCII && isNameByte(UInt8(scalar.value), allowColon: allowColon) ? Character(scalar) : "_"
-        })
+        var result = String(
+            name.unicodeScalars.map { scalar -> Character in
+                scalar.isASCII && isNameByte(UInt8(scalar.value), allowColon: allowColon) ? Character(scalar) : "_"
+            })
         if result.utf8.first.map(isDigit) ?? true { result = "_" + result }
         return result
     }

@@ -39,9 +39,13 @@ public actor PrometheusTextfileStage: ExportStage {
     /// `path` (required, `.prom`), `prefix` (`hss_export`), `per_task`
     /// (`true`) and `extra_labels` (none).
     public static let options: [StageOption] = [
-        StageOption("path", .outputPath, required: true, help: "The file to write; must end in .prom, in node_exporter's --collector.textfile.directory."),
-        StageOption("prefix", .string, default: .string(Configuration.defaultPrefix), help: "Prefix of every metric name (a valid Prometheus metric name)."),
-        StageOption("per_task", .bool, default: .bool(true), help: "Write series per task; false writes only the run-level series, bounding cardinality for large batches."),
+        StageOption(
+            "path", .outputPath, required: true, help: "The file to write; must end in .prom, in node_exporter's --collector.textfile.directory."),
+        StageOption(
+            "prefix", .string, default: .string(Configuration.defaultPrefix), help: "Prefix of every metric name (a valid Prometheus metric name)."),
+        StageOption(
+            "per_task", .bool, default: .bool(true),
+            help: "Write series per task; false writes only the run-level series, bounding cardinality for large batches."),
         StageOption("extra_labels", .stringMap, help: "Constant labels added to every series, e.g. {job_name: nightly}."),
     ]
 
@@ -61,12 +65,13 @@ public actor PrometheusTextfileStage: ExportStage {
         guard let path = options.string("path") else {
             throw StageOptionError(option: "path", message: "is required", fix: "set 'path' to a file ending in .prom")
         }
-        try self.init(configuration: Configuration(
-            path: path,
-            prefix: options.string("prefix") ?? Configuration.defaultPrefix,
-            perTask: options.bool("per_task") ?? true,
-            extraLabels: options.stringMap("extra_labels") ?? []
-        ))
+        try self.init(
+            configuration: Configuration(
+                path: path,
+                prefix: options.string("prefix") ?? Configuration.defaultPrefix,
+                perTask: options.bool("per_task") ?? true,
+                extraLabels: options.stringMap("extra_labels") ?? []
+            ))
     }
 
     /// Builds the stage from settings made in code.

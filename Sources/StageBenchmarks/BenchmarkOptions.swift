@@ -75,7 +75,8 @@ struct BenchmarkOptions: Sendable, Equatable {
                 stageTypes = types
             case "--output-dir", "--dump-records":
                 guard let path = inlineValue ?? remaining.popFirst(), !path.isEmpty else {
-                    throw UsageError(message: "error: \(name) needs a path, e.g. '\(name) /tmp/bench\(name == "--dump-records" ? "/records.jsonl" : "")'")
+                    throw UsageError(
+                        message: "error: \(name) needs a path, e.g. '\(name) /tmp/bench\(name == "--dump-records" ? "/records.jsonl" : "")'")
                 }
                 if name == "--output-dir" { outputDirectory = path } else { dumpRecordsPath = path }
             case "--json" where inlineValue == nil: json = true

@@ -8,12 +8,15 @@ extension BenchmarkReport {
     /// with the samples behind it.
     var jsonValue: JSONValue {
         var members: [(key: String, value: JSONValue)] = [
-            ("machine", .object([
-                ("cores", .integer(machine.cores)),
-                ("cpu_model", JSONValue(machine.cpuModel)),
-                ("os", .string(machine.operatingSystem)),
-                ("build", .string(machine.buildConfiguration)),
-            ])),
+            (
+                "machine",
+                .object([
+                    ("cores", .integer(machine.cores)),
+                    ("cpu_model", JSONValue(machine.cpuModel)),
+                    ("os", .string(machine.operatingSystem)),
+                    ("build", .string(machine.buildConfiguration)),
+                ])
+            ),
             ("repeats", .integer(repeats)),
             ("stages", .array(stages.map(\.jsonValue))),
         ]
@@ -43,18 +46,24 @@ extension GzipComparison {
             ("level", .integer(level)),
             ("input_bytes", .integer(inputBytes)),
             ("input_sha256", .string(inputSHA256)),
-            ("gzip_writer", .object([
-                ("seconds", .seconds(writerSeconds)),
-                ("seconds_samples", .array(writerSecondsSamples.map(JSONValue.seconds))),
-                ("mb_per_second", .number(writerMBPerSecond, places: 1)),
-                ("output_bytes", .integer(writerOutputBytes)),
-            ])),
-            ("system_gzip", .object([
-                ("seconds", .seconds(systemSeconds)),
-                ("seconds_samples", .array(systemSecondsSamples.map(JSONValue.seconds))),
-                ("mb_per_second", .number(systemMBPerSecond, places: 1)),
-                ("output_bytes", .integer(systemOutputBytes)),
-            ])),
+            (
+                "gzip_writer",
+                .object([
+                    ("seconds", .seconds(writerSeconds)),
+                    ("seconds_samples", .array(writerSecondsSamples.map(JSONValue.seconds))),
+                    ("mb_per_second", .number(writerMBPerSecond, places: 1)),
+                    ("output_bytes", .integer(writerOutputBytes)),
+                ])
+            ),
+            (
+                "system_gzip",
+                .object([
+                    ("seconds", .seconds(systemSeconds)),
+                    ("seconds_samples", .array(systemSecondsSamples.map(JSONValue.seconds))),
+                    ("mb_per_second", .number(systemMBPerSecond, places: 1)),
+                    ("output_bytes", .integer(systemOutputBytes)),
+                ])
+            ),
             ("time_ratio", .number(timeRatio, places: 3)),
             ("verified", .bool(true)),
         ])

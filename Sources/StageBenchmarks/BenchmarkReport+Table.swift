@@ -16,11 +16,13 @@ extension BenchmarkReport {
             lines.append("")
             lines.append(Self.row(["stage", "records", "seconds", "records/s", "output bytes", "peak RSS delta"], widths: Self.stageWidths))
             for stage in stages {
-                lines.append(Self.row([
-                    stage.label, Self.grouped(stage.records), String(format: "%.3f", stage.seconds),
-                    Self.grouped(Int(stage.recordsPerSecond.rounded())), Self.grouped(stage.outputBytes),
-                    stage.peakRSSDelta.map(Self.mebibytes) ?? "n/a",
-                ], widths: Self.stageWidths))
+                lines.append(
+                    Self.row(
+                        [
+                            stage.label, Self.grouped(stage.records), String(format: "%.3f", stage.seconds),
+                            Self.grouped(Int(stage.recordsPerSecond.rounded())), Self.grouped(stage.outputBytes),
+                            stage.peakRSSDelta.map(Self.mebibytes) ?? "n/a",
+                        ], widths: Self.stageWidths))
             }
             lines.append("peak RSS delta: largest over the runs of process-wide VmHWM (reset at each start) minus VmRSS at the start")
         }
@@ -29,14 +31,18 @@ extension BenchmarkReport {
             lines.append("")
             lines.append("gzip level \(gzip.level): \(Self.grouped(gzip.inputBytes)) bytes of JSON Lines (\(Self.mebibytes(gzip.inputBytes)))")
             lines.append(Self.row(["compressor", "seconds", "MB/s", "output bytes", "of input"], widths: Self.gzipWidths))
-            lines.append(Self.row([
-                "GzipWriter", String(format: "%.3f", gzip.writerSeconds), String(format: "%.1f", gzip.writerMBPerSecond),
-                Self.grouped(gzip.writerOutputBytes), Self.percent(gzip.writerOutputBytes, of: gzip.inputBytes),
-            ], widths: Self.gzipWidths))
-            lines.append(Self.row([
-                "gzip -\(gzip.level) -c", String(format: "%.3f", gzip.systemSeconds), String(format: "%.1f", gzip.systemMBPerSecond),
-                Self.grouped(gzip.systemOutputBytes), Self.percent(gzip.systemOutputBytes, of: gzip.inputBytes),
-            ], widths: Self.gzipWidths))
+            lines.append(
+                Self.row(
+                    [
+                        "GzipWriter", String(format: "%.3f", gzip.writerSeconds), String(format: "%.1f", gzip.writerMBPerSecond),
+                        Self.grouped(gzip.writerOutputBytes), Self.percent(gzip.writerOutputBytes, of: gzip.inputBytes),
+                    ], widths: Self.gzipWidths))
+            lines.append(
+                Self.row(
+                    [
+                        "gzip -\(gzip.level) -c", String(format: "%.3f", gzip.systemSeconds), String(format: "%.1f", gzip.systemMBPerSecond),
+                        Self.grouped(gzip.systemOutputBytes), Self.percent(gzip.systemOutputBytes, of: gzip.inputBytes),
+                    ], widths: Self.gzipWidths))
             lines.append(String(format: "GzipWriter time / gzip -%d time: %.2f", gzip.level, gzip.timeRatio))
             lines.append("verified: gzip -t passes and the output decompresses to the input's SHA-256 \(gzip.inputSHA256)")
         }

@@ -7,7 +7,8 @@ struct BenchmarkSuite {
     var options: BenchmarkOptions
 
     func run() async throws -> BenchmarkReport {
-        let directory = options.outputDirectory.map { FilePath.resolve($0, against: FileManager.default.currentDirectoryPath) }
+        let directory =
+            options.outputDirectory.map { FilePath.resolve($0, against: FileManager.default.currentDirectoryPath) }
             ?? FileManager.default.temporaryDirectory.path + "/hss-export-bench-" + UUID().uuidString.prefix(8).lowercased()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let benchmarks = try selectedBenchmarks()
@@ -42,9 +43,10 @@ struct BenchmarkSuite {
         var stages: [StageMeasurement] = []
         for (index, benchmark) in benchmarks.enumerated() {
             Self.progress("\(benchmark.label): \(options.repeats) run\(options.repeats == 1 ? "" : "s") of \(records.count) records")
-            stages.append(try await benchmark.run(
-                records: records, summary: summary, directory: directory, stageIndex: index, repeats: options.repeats
-            ))
+            stages.append(
+                try await benchmark.run(
+                    records: records, summary: summary, directory: directory, stageIndex: index, repeats: options.repeats
+                ))
         }
 
         var gzip: GzipComparison?

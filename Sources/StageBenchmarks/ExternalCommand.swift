@@ -25,7 +25,8 @@ struct ExternalCommand {
         if let outputPath {
             // Like the shell's `>`: create or truncate.
             guard FileManager.default.createFile(atPath: outputPath, contents: nil),
-                  let handle = FileHandle(forWritingAtPath: outputPath) else {
+                let handle = FileHandle(forWritingAtPath: outputPath)
+            else {
                 throw BenchmarkError(message: "cannot create \(outputPath) for the output of \(executable)")
             }
             output = handle
@@ -40,7 +41,8 @@ struct ExternalCommand {
         process.waitUntilExit()
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
             let command = ([executable] + arguments).joined(separator: " ")
-            throw BenchmarkError(message: "'\(command)' failed with status \(process.terminationStatus): \(errorText.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw BenchmarkError(
+                message: "'\(command)' failed with status \(process.terminationStatus): \(errorText.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }
 }

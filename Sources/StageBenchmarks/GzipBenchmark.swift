@@ -36,9 +36,10 @@ struct GzipBenchmark {
             progress("gzip run \(run)/\(repeats): GzipWriter")
             writerSeconds.append(try await Stopwatch.measure { try compress(inputPath, to: writerOutput) }.seconds)
             progress("gzip run \(run)/\(repeats): gzip -\(level)")
-            systemSeconds.append(try await Stopwatch.measure {
-                try gzip.run(["-\(level)", "-c", inputPath], stdoutTo: systemOutput)
-            }.seconds)
+            systemSeconds.append(
+                try await Stopwatch.measure {
+                    try gzip.run(["-\(level)", "-c", inputPath], stdoutTo: systemOutput)
+                }.seconds)
         }
 
         progress("verifying the GzipWriter output")
@@ -47,10 +48,11 @@ struct GzipBenchmark {
         try gzip.run(["-d", "-c", writerOutput], stdoutTo: decompressedPath)
         let roundTrip = try FileDigest.ofFile(at: decompressedPath)
         guard roundTrip == input else {
-            throw BenchmarkError(message: """
-                GzipWriter output \(writerOutput) decompresses to \(roundTrip.bytes) bytes with SHA-256 \(roundTrip.sha256), \
-                but the input \(inputPath) is \(input.bytes) bytes with SHA-256 \(input.sha256)
-                """)
+            throw BenchmarkError(
+                message: """
+                    GzipWriter output \(writerOutput) decompresses to \(roundTrip.bytes) bytes with SHA-256 \(roundTrip.sha256), \
+                    but the input \(inputPath) is \(input.bytes) bytes with SHA-256 \(input.sha256)
+                    """)
         }
 
         return GzipComparison(
@@ -71,7 +73,8 @@ struct GzipBenchmark {
         }
         defer { try? input.close() }
         guard FileManager.default.createFile(atPath: outputPath, contents: nil),
-              let output = FileHandle(forWritingAtPath: outputPath) else {
+            let output = FileHandle(forWritingAtPath: outputPath)
+        else {
             throw BenchmarkError(message: "cannot create \(outputPath)")
         }
         defer { try? output.close() }

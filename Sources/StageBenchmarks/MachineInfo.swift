@@ -14,9 +14,9 @@ struct MachineInfo: Sendable {
     /// The machine this process runs on.
     static var current: MachineInfo {
         #if DEBUG
-        let configuration = "debug"
+            let configuration = "debug"
         #else
-        let configuration = "release"
+            let configuration = "release"
         #endif
         return MachineInfo(
             cores: ProcessInfo.processInfo.activeProcessorCount,

@@ -1,33 +1,42 @@
 import CSVStage
-import ExportPipeline
 import ExportStageKit
 import ExportStageTesting
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("csv stage")
 struct CSVStageTests {
-    /// Builds a stage writing `out.csv` inside `directory` with `options` on top of `path`.
-    func makeStage(_ directory: TemporaryDirectory, _ options: [String: StageOptionValue] = [:]) throws -> CSVStage {
-        var values: [String: StageOptionValue] = ["path": .string("out.csv")]
-        values.merge(options) { _, new in new }
-        let options = StageOptions(values, declarations: CSVStage.options, baseDirectory: directory.path)
-        return try CSVStage(options: options, context: StageBuildContext(index: 0, pipelineFile: directory.file("p.yaml")))
+    /// A harness that builds the stage from YAML options through the pipeline
+    /// loader, resolving relative paths against `directory`.
+    func harness(in directory: TemporaryDirectory) throws -> StageHarness<CSVStage> {
+        try StageHarness(CSVStage.self, directory: directory.path)
     }
 
-    /// Feeds `results` to `stage` and finishes it.
-    func run(_ stage: CSVStage, _ results: [ExportResult], context: RunContext = SampleResults.context()) async throws {
-        for result in results { try await stage.receive(result, context: context) }
-        try await stage.finish(summary: SampleResults.summary(of: results), context: context)
-    }
-
-    /// Writes `results` with `options` into a fresh directory and returns the file's text.
-    func write(_ results: [ExportResult], _ options: [String: StageOptionValue] = [:]) async throws -> String {
+    /// Writes `results` with `options` (naming `path: out.csv`) into a fresh
+    /// directory and returns the file's text.
+    func write(_ results: [ExportResult], _ options: String = "path: out.csv") async throws -> String {
         try await withTemporaryDirectory { directory in
-            try await run(try makeStage(directory, options), results)
+            try await harness(in: directory).run(options, results: results)
             return try directory.read("out.csv")
         }
+    }
+
+    /// The error the stage itself refuses `options` with, or `nil`, with an
+    /// issue recorded, when they build or the loader refuses them first.
+    func stageRefusal(
+        _ options: String, in directory: TemporaryDirectory, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> StageOptionError? {
+        let harness = try harness(in: directory)
+        let refusal = #expect(throws: StageHarnessError.self, sourceLocation: sourceLocation) {
+            _ = try harness.build(options)
+        }
+        guard let refusal else { return nil }
+        guard let error = refusal.stageError as? StageOptionError else {
+            Issue.record("refused by the loader, not the stage: \(refusal)", sourceLocation: sourceLocation)
+            return nil
+        }
+        return error
     }
 
     static let samples = [SampleResults.succeeded(), SampleResults.errored(), SampleResults.tricky()]
@@ -36,112 +45,126 @@ struct CSVStageTests {
         let expected =
             "task_id,task_name,task_status,file_id,file_name,project_id,region,enterprise_project_id,outcome,error,polls,first_polled_at,finished_at,wait_seconds,run_id\r\n"
             + "task-1,vul export,success,file-task-1,task-1.zip,0a1b2c3d4e5f60718293a4b5c6d7e8f9,cn-north-4,0,succeeded,,3,2025-11-29T14:30:31.123Z,2025-11-29T14:30:33.623Z,2.5,run-1\r\n"
-            + #"task-2,,,,,0a1b2c3d4e5f60718293a4b5c6d7e8f9,cn-north-4,,error,"{""code"":""HSS.1059"",""message"":""export task \""task-2\"" not found"",""request_id"":""req-42""}",1,2025-11-29T14:30:31.123Z,2025-11-29T14:30:31.323Z,0.2,run-1"# + "\r\n"
+            + #"task-2,,,,,0a1b2c3d4e5f60718293a4b5c6d7e8f9,cn-north-4,,error,"{""code"":""HSS.1059"",""message"":""export task \""task-2\"" not found"",""request_id"":""req-42""}",1,2025-11-29T14:30:31.123Z,2025-11-29T14:30:31.323Z,0.2,run-1"#
+            + "\r\n"
             + "task-3,\"'=cmd|' /C calc'!A0, \"\"quoted\"\"\nback\\slash, ünïcødé 漏洞\",failure,file-task-3,task-3.zip,0a1b2c3d4e5f60718293a4b5c6d7e8f9,cn-north-4,0,failed,,3,2025-11-29T14:30:31.123Z,2025-11-29T14:30:33.623Z,2.5,run-1\r\n"
         #expect(try await write(Self.samples) == expected)
     }
 
     @Test func writesSelectedColumnsInTheirOrder() async throws {
-        let text = try await write(Self.samples, ["columns": .stringList(["outcome", "task_id", "polls", "error"])])
-        #expect(text == """
-            outcome,task_id,polls,error\r
-            succeeded,task-1,3,\r
-            error,task-2,1,"{""code"":""HSS.1059"",""message"":""export task \\""task-2\\"" not found"",""request_id"":""req-42""}"\r
-            failed,task-3,3,\r
-
+        let text = try await write(
+            Self.samples,
+            """
+            path: out.csv
+            columns: [outcome, task_id, polls, error]
             """)
+        #expect(
+            text == """
+                outcome,task_id,polls,error\r
+                succeeded,task-1,3,\r
+                error,task-2,1,"{""code"":""HSS.1059"",""message"":""export task \\""task-2\\"" not found"",""request_id"":""req-42""}"\r
+                failed,task-3,3,\r
+
+                """)
     }
 
     @Test func writesLFLineEndingsAndOmitsTheHeader() async throws {
-        let columns: StageOptionValue = .stringList(["task_id", "outcome"])
-        #expect(try await write(Self.samples, ["columns": columns, "line_ending": .string("lf")])
-            == "task_id,outcome\ntask-1,succeeded\ntask-2,error\ntask-3,failed\n")
-        #expect(try await write(Self.samples, ["columns": columns, "header": .bool(false)])
-            == "task-1,succeeded\r\ntask-2,error\r\ntask-3,failed\r\n")
+        let columns = "path: out.csv\ncolumns: [task_id, outcome]\n"
+        #expect(
+            try await write(Self.samples, columns + "line_ending: lf")
+                == "task_id,outcome\ntask-1,succeeded\ntask-2,error\ntask-3,failed\n")
+        #expect(
+            try await write(Self.samples, columns + "header: false")
+                == "task-1,succeeded\r\ntask-2,error\r\ntask-3,failed\r\n")
     }
 
     @Test func usesACustomDelimiterAndQuotesCellsHoldingIt() async throws {
         var record = SampleResults.succeeded(name: "a;b\tc,d")
         record.fileName = "plain,comma"
-        let columns: StageOptionValue = .stringList(["task_id", "task_name", "file_name", "wait_seconds"])
-        #expect(try await write([record], ["columns": columns, "delimiter": .string(";")])
-            == "task_id;task_name;file_name;wait_seconds\r\ntask-1;\"a;b\tc,d\";plain,comma;2.5\r\n")
-        #expect(try await write([record], ["columns": columns, "delimiter": .string("\t")])
-            == "task_id\ttask_name\tfile_name\twait_seconds\r\ntask-1\t\"a;b\tc,d\"\tplain,comma\t2.5\r\n")
+        let columns = "path: out.csv\ncolumns: [task_id, task_name, file_name, wait_seconds]\n"
+        #expect(
+            try await write([record], columns + #"delimiter: ";""#)
+                == "task_id;task_name;file_name;wait_seconds\r\ntask-1;\"a;b\tc,d\";plain,comma;2.5\r\n")
+        #expect(
+            try await write([record], columns + #"delimiter: "\t""#)
+                == "task_id\ttask_name\tfile_name\twait_seconds\r\ntask-1\t\"a;b\tc,d\"\tplain,comma\t2.5\r\n")
     }
 
     @Test func guardsFormulaCellsUnlessDisabled() async throws {
         let names = ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "a=b", "'quoted"]
         let results = names.enumerated().map { SampleResults.succeeded(id: "t\($0.offset)", name: $0.element) }
-        let columns: StageOptionValue = .stringList(["task_name", "polls"])
-        #expect(try await write(results, ["columns": columns, "header": .bool(false), "line_ending": .string("lf")]) == """
-            '=1+2,3
-            '+1,3
-            '-1,3
-            '@SUM(A1),3
-            '\tx,3
-            "'\rx",3
-            a=b,3
-            'quoted,3
+        let options = """
+            path: out.csv
+            columns: [task_name, polls]
+            header: false
+            line_ending: lf
+            """
+        #expect(
+            try await write(results, options) == """
+                '=1+2,3
+                '+1,3
+                '-1,3
+                '@SUM(A1),3
+                '\tx,3
+                "'\rx",3
+                a=b,3
+                'quoted,3
 
-            """)
-        #expect(try await write(results, ["columns": columns, "header": .bool(false), "line_ending": .string("lf"), "formula_guard": .bool(false)]) == """
-            =1+2,3
-            +1,3
-            -1,3
-            @SUM(A1),3
-            \tx,3
-            "\rx",3
-            a=b,3
-            'quoted,3
+                """)
+        #expect(
+            try await write(results, options + "\nformula_guard: false") == """
+                =1+2,3
+                +1,3
+                -1,3
+                @SUM(A1),3
+                \tx,3
+                "\rx",3
+                a=b,3
+                'quoted,3
 
-            """)
+                """)
     }
 
     @Test func rejectsAnUnknownColumnNamingItAndTheValidOnes() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let valid = "valid columns: task_id, task_name, task_status, file_id, file_name, project_id, region, enterprise_project_id, outcome, error, polls, first_polled_at, finished_at, wait_seconds, run_id"
-        let misspelt = #expect(throws: StageOptionError.self) {
-            _ = try makeStage(directory, ["columns": .stringList(["task_id", "task_nme"])])
-        }
+        let valid =
+            "valid columns: task_id, task_name, task_status, file_id, file_name, project_id, region, enterprise_project_id, outcome, error, polls, first_polled_at, finished_at, wait_seconds, run_id"
+        let misspelt = try stageRefusal("path: out.csv\ncolumns: [task_id, task_nme]", in: directory)
         #expect(misspelt?.option == "columns")
         #expect(misspelt?.description == "option 'columns': unknown column 'task_nme'; did you mean 'task_name'? " + valid)
-        let unrelated = #expect(throws: StageOptionError.self) {
-            _ = try makeStage(directory, ["columns": .stringList(["severity"])])
-        }
+        let unrelated = try stageRefusal("path: out.csv\ncolumns: [severity]", in: directory)
         #expect(unrelated?.description == "option 'columns': unknown column 'severity'; " + valid)
     }
 
     @Test func rejectsUnusableColumnListsAndDelimiters() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let cases: [(option: String, value: StageOptionValue, message: String)] = [
-            ("columns", .stringList([]), "option 'columns': lists no column"),
-            ("columns", .stringList(["polls", "polls"]), "option 'columns': column 'polls' is listed twice; list each column once"),
-            ("delimiter", .string(""), "option 'delimiter': '' is 0 characters, not one"),
-            ("delimiter", .string("||"), "option 'delimiter': '||' is 2 characters, not one"),
-            ("delimiter", .string("\""), "option 'delimiter': the delimiter cannot be '\"', the CSV quote character"),
-            ("delimiter", .string("\n"), "option 'delimiter': the delimiter cannot be a line break"),
-            ("delimiter", .string("\r"), "option 'delimiter': the delimiter cannot be a line break"),
+        let cases: [(option: String, yaml: String, message: String)] = [
+            ("columns", "columns: []", "option 'columns': lists no column"),
+            ("columns", "columns: [polls, polls]", "option 'columns': column 'polls' is listed twice; list each column once"),
+            ("delimiter", #"delimiter: """#, "option 'delimiter': '' is 0 characters, not one"),
+            ("delimiter", #"delimiter: "||""#, "option 'delimiter': '||' is 2 characters, not one"),
+            ("delimiter", #"delimiter: "\"""#, "option 'delimiter': the delimiter cannot be '\"', the CSV quote character"),
+            ("delimiter", #"delimiter: "\n""#, "option 'delimiter': the delimiter cannot be a line break"),
+            ("delimiter", #"delimiter: "\r""#, "option 'delimiter': the delimiter cannot be a line break"),
         ]
         for testCase in cases {
-            let error = #expect(throws: StageOptionError.self) {
-                _ = try makeStage(directory, [testCase.option: testCase.value])
-            }
+            let error = try stageRefusal("path: out.csv\n" + testCase.yaml, in: directory)
             #expect(error?.option == testCase.option)
-            #expect(error?.description.hasPrefix(testCase.message) == true, "\(testCase.value)")
+            #expect(error?.description.hasPrefix(testCase.message) == true, "\(testCase.yaml)")
         }
         // One character, even outside ASCII, is fine.
-        _ = try makeStage(directory, ["delimiter": .string("§")])
+        _ = try harness(in: directory).build(#"path: out.csv\#ndelimiter: "§""#)
     }
 
     @Test func appendWritesTheHeaderOnceIntoANewFile() async throws {
         try await withTemporaryDirectory { directory in
-            let options: [String: StageOptionValue] = ["columns": .stringList(["task_id", "outcome"]), "mode": .string("append")]
-            try await run(try makeStage(directory, options), [SampleResults.succeeded()])
+            let harness = try harness(in: directory)
+            let options = "path: out.csv\ncolumns: [task_id, outcome]\nmode: append"
+            try await harness.run(options, results: [SampleResults.succeeded()])
             #expect(try directory.read("out.csv") == "task_id,outcome\r\ntask-1,succeeded\r\n")
-            try await run(try makeStage(directory, options), [SampleResults.errored(), SampleResults.tricky()])
+            try await harness.run(options, results: [SampleResults.errored(), SampleResults.tricky()])
             #expect(try directory.read("out.csv") == "task_id,outcome\r\ntask-1,succeeded\r\ntask-2,error\r\ntask-3,failed\r\n")
         }
     }
@@ -149,8 +172,7 @@ struct CSVStageTests {
     @Test func appendWritesTheHeaderIntoAnEmptyFile() async throws {
         try await withTemporaryDirectory { directory in
             try directory.write("", to: "out.csv")
-            let options: [String: StageOptionValue] = ["columns": .stringList(["task_id"]), "mode": .string("append")]
-            try await run(try makeStage(directory, options), [])
+            try await harness(in: directory).run("path: out.csv\ncolumns: [task_id]\nmode: append", results: [])
             #expect(try directory.read("out.csv") == "task_id\r\n")
         }
     }
@@ -164,9 +186,10 @@ struct CSVStageTests {
     func appendRefusesAFileWithADifferentHeader(existing: String) async throws {
         try await withTemporaryDirectory { directory in
             try directory.write(existing, to: "out.csv")
-            let stage = try makeStage(directory, ["columns": .stringList(["outcome", "task_id"]), "mode": .string("append")])
+            let harness = try harness(in: directory)
+            let stage = try harness.build("path: out.csv\ncolumns: [outcome, task_id]\nmode: append")
             let error = await #expect(throws: OutputFileError.self) {
-                try await run(stage, [SampleResults.succeeded()])
+                try await harness.run(stage, results: [SampleResults.succeeded()])
             }
             #expect(error?.message.hasPrefix("refusing to append: its ") == true, "\(String(describing: error))")
             #expect(try directory.read("out.csv") == existing)
@@ -175,24 +198,27 @@ struct CSVStageTests {
 
     @Test func appendHeaderErrorsShowBothHeadersOrTheLineEnding() async throws {
         try await withTemporaryDirectory { directory in
-            let options: [String: StageOptionValue] = ["columns": .stringList(["outcome", "task_id"]), "mode": .string("append")]
+            let harness = try harness(in: directory)
+            let options = "path: out.csv\ncolumns: [outcome, task_id]\nmode: append"
             try directory.write("task_id,task_name\r\nx,y\r\n", to: "out.csv")
+            let stage = try harness.build(options)
             let columns = await #expect(throws: OutputFileError.self) {
-                try await run(try makeStage(directory, options), [])
+                try await harness.run(stage, results: [])
             }
-            #expect(columns?.description == directory.file("out.csv")
-                + ": refusing to append: its header line 'task_id,task_name' differs from the one this stage writes, 'outcome,task_id'"
-                + " (fix: append with the same columns, delimiter and header as the file, write to a new path, or use mode: overwrite)")
+            #expect(
+                columns?.description == directory.file("out.csv")
+                    + ": refusing to append: its header line 'task_id,task_name' differs from the one this stage writes, 'outcome,task_id'"
+                    + " (fix: append with the same columns, delimiter and header as the file, write to a new path, or use mode: overwrite)")
 
             try directory.write("outcome,task_id\r\n", to: "out.csv")
-            var lf = options
-            lf["line_ending"] = .string("lf")
+            let lf = try harness.build(options + "\nline_ending: lf")
             let lineEnding = await #expect(throws: OutputFileError.self) {
-                try await run(try makeStage(directory, lf), [])
+                try await harness.run(lf, results: [])
             }
-            #expect(lineEnding?.description == directory.file("out.csv")
-                + ": refusing to append: its lines end with CRLF but this stage writes LF"
-                + " (fix: set line_ending: crlf to match the file, write to a new path, or use mode: overwrite)")
+            #expect(
+                lineEnding?.description == directory.file("out.csv")
+                    + ": refusing to append: its lines end with CRLF but this stage writes LF"
+                    + " (fix: set line_ending: crlf to match the file, write to a new path, or use mode: overwrite)")
             #expect(try directory.read("out.csv") == "outcome,task_id\r\n")
         }
     }
@@ -201,9 +227,10 @@ struct CSVStageTests {
         try await withTemporaryDirectory { directory in
             let torn = "task_id\r\ntask-1\r\ntask-"
             try directory.write(torn, to: "out.csv")
-            let stage = try makeStage(directory, ["columns": .stringList(["task_id"]), "mode": .string("append")])
+            let harness = try harness(in: directory)
+            let stage = try harness.build("path: out.csv\ncolumns: [task_id]\nmode: append")
             let error = await #expect(throws: OutputFileError.self) {
-                try await run(stage, [SampleResults.succeeded()])
+                try await harness.run(stage, results: [SampleResults.succeeded()])
             }
             #expect(error?.message.contains("last line is incomplete") == true)
             #expect(try directory.read("out.csv") == torn)
@@ -213,9 +240,10 @@ struct CSVStageTests {
     @Test func overwriteIsAtomicAndPublishesTheArtifact() async throws {
         try await withTemporaryDirectory { directory in
             try directory.write("old,content\r\n", to: "out.csv")
+            let harness = try harness(in: directory)
             let context = SampleResults.context()
             do {
-                let stage = try makeStage(directory)
+                let stage = try harness.build("path: out.csv")
                 for index in 0..<500 {
                     try await stage.receive(SampleResults.succeeded(id: "task-\(index)"), context: context)
                 }
@@ -224,7 +252,7 @@ struct CSVStageTests {
             #expect(try directory.read("out.csv") == "old,content\r\n")
             #expect(try directory.entries() == ["out.csv"])
 
-            try await run(try makeStage(directory, ["columns": .stringList(["task_id"])]), [SampleResults.succeeded()], context: context)
+            try await harness.run("path: out.csv\ncolumns: [task_id]", results: [SampleResults.succeeded()], context: context)
             #expect(try directory.read("out.csv") == "task_id\r\ntask-1\r\n")
             #expect(try directory.entries() == ["out.csv"])
             let digest = try FileDigest.ofFile(at: directory.file("out.csv"))
@@ -260,19 +288,22 @@ struct CSVStageTests {
     func pythonCSVReaderReadsBackEveryCell(delimiter: String, lineEnding: String) async throws {
         let python = try ExternalTool.require("python3", package: "python3")
         try await withTemporaryDirectory { directory in
-            let results = Self.trickyValues.enumerated().map { index, value in
-                var result = SampleResults.succeeded(id: "t\(index)", name: value.raw)
-                result.fileName = value.raw
-                return result
-            } + [SampleResults.errored()]
-            let options: [String: StageOptionValue] = [
-                "columns": .stringList(["task_id", "task_name", "file_name", "polls", "wait_seconds", "error"]),
-                "delimiter": .string(delimiter),
-                "line_ending": .string(lineEnding),
-            ]
-            try await run(try makeStage(directory, options), results)
+            let results =
+                Self.trickyValues.enumerated().map { index, value in
+                    var result = SampleResults.succeeded(id: "t\(index)", name: value.raw)
+                    result.fileName = value.raw
+                    return result
+                } + [SampleResults.errored()]
+            try await harness(in: directory).run(
+                """
+                path: out.csv
+                columns: [task_id, task_name, file_name, polls, wait_seconds, error]
+                delimiter: \(quoted(delimiter))
+                line_ending: \(lineEnding)
+                """, results: results)
 
-            let script = "import csv,sys,json\nwith open(sys.argv[1], newline='', encoding='utf-8') as f:\n"
+            let script =
+                "import csv,sys,json\nwith open(sys.argv[1], newline='', encoding='utf-8') as f:\n"
                 + "    json.dump(list(csv.reader(f, delimiter=sys.argv[2], strict=True)), sys.stdout)\n"
             let output = try await ProcessRunner.run(python, ["-c", script, directory.file("out.csv"), delimiter])
             #expect(output.status == 0, "\(output.standardError)")
@@ -347,9 +378,14 @@ struct CSVStageTests {
         let records = Self.edgeRecords
         let scalar = try #require(delimiter.unicodeScalars.first)
         for (lineEnding, formulaGuard) in [("crlf", true), ("lf", false)] {
-            let text = try await write(records, [
-                "delimiter": .string(delimiter), "line_ending": .string(lineEnding), "formula_guard": .bool(formulaGuard),
-            ])
+            let text = try await write(
+                records,
+                """
+                path: out.csv
+                delimiter: \(quoted(delimiter))
+                line_ending: \(lineEnding)
+                formula_guard: \(formulaGuard)
+                """)
             let expected = Self.referenceCSV(
                 records, delimiter: scalar, lineEnding: lineEnding == "crlf" ? "\r\n" : "\n", formulaGuard: formulaGuard
             )

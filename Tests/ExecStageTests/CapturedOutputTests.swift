@@ -1,5 +1,6 @@
-@testable import ExecStage
 import Testing
+
+@testable import ExecStage
 
 @Suite("exec stage: captured output")
 struct CapturedOutputTests {

@@ -1,9 +1,10 @@
-@testable import ExecStage
 import ExportStageKit
 import ExportStageTesting
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
+@testable import ExecStage
 
 @Suite("exec stage: the command's environment")
 struct ExecStageEnvironmentTests {
@@ -27,7 +28,8 @@ struct ExecStageEnvironmentTests {
             try await withVariable("EXEC_STAGE_TEST_UNLISTED", "not passed") {
                 try await withTemporaryDirectory { directory in
                     let harness = try StageHarness(ExecStage.self, directory: directory.path)
-                    try await harness.run("""
+                    try await harness.run(
+                        """
                         command: \(quoted(["/bin/sh", "-c", #"env > "$1""#, "sh", directory.file("env.txt")]))
                         environment: {GREETING: hello world, LANG: C.UTF-8}
                         """, results: [SampleResults.succeeded()])
@@ -50,7 +52,8 @@ struct ExecStageEnvironmentTests {
         try await withVariable("EXEC_STAGE_TEST_PASSED", "passed value") {
             try await withTemporaryDirectory { directory in
                 let harness = try StageHarness(ExecStage.self, directory: directory.path)
-                try await harness.run("""
+                try await harness.run(
+                    """
                     command: \(quoted(["/bin/sh", "-c", #"env > "$1""#, "sh", directory.file("env.txt")]))
                     pass_environment: [EXEC_STAGE_TEST_PASSED, EXEC_STAGE_TEST_NOT_SET]
                     """, results: [])
@@ -104,7 +107,8 @@ struct ExecStageEnvironmentTests {
             _ = try ChildEnvironment(passing: [], adding: [.init("TOKEN", "s3cr3t-value")], from: ["HSS_AUTH_TOKEN": "s3cr3t-value"])
         } throws: { error in
             let description = (error as? StageOptionError)?.description ?? ""
-            return description == "option 'environment': the value of 'TOKEN' is hss-export's credential from HSS_AUTH_TOKEN, which the command must not receive; give the command its own credentials (in its own configuration) instead of hss-export's"
+            return description
+                == "option 'environment': the value of 'TOKEN' is hss-export's credential from HSS_AUTH_TOKEN, which the command must not receive; give the command its own credentials (in its own configuration) instead of hss-export's"
                 && !description.contains("s3cr3t")
         }
     }

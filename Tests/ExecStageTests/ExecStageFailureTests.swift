@@ -2,8 +2,8 @@ import ExecStage
 import ExportStageKit
 import ExportStageTesting
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("exec stage: failures")
 struct ExecStageFailureTests {
@@ -21,7 +21,8 @@ struct ExecStageFailureTests {
 
     @Test func nonZeroExitFailsWithTheStandardErrorInTheError() async throws {
         try await withTemporaryDirectory { directory in
-            let error = try await failure(of: ["/bin/sh", "-c", "cat > /dev/null; echo 'starting' >&2; echo 'disk full' >&2; exit 3", "sh"], in: directory)
+            let error = try await failure(
+                of: ["/bin/sh", "-c", "cat > /dev/null; echo 'starting' >&2; echo 'disk full' >&2; exit 3", "sh"], in: directory)
             #expect(error?.reason == .exited(status: 3))
             #expect(error?.description == "command '/bin/sh' exited with status 3: starting\ndisk full")
         }
@@ -76,7 +77,8 @@ struct ExecStageFailureTests {
                 timeout: "1s", in: directory
             )
             #expect(clock.now - start < .seconds(15))
-            #expect(error?.description == "command '/bin/sh' timed out after 1s and was killed; raise the stage's timeout if it needs longer: waiting")
+            #expect(
+                error?.description == "command '/bin/sh' timed out after 1s and was killed; raise the stage's timeout if it needs longer: waiting")
             for name in ["shell.pid", "sleep.pid"] {
                 let pid = try #require(Int32(try directory.read(name).trimmingCharacters(in: .whitespacesAndNewlines)))
                 #expect(await ProcessTable.hasEnded(pid), "\(name) \(pid) still runs")
@@ -105,7 +107,8 @@ struct ExecStageFailureTests {
             // The shell says it has started by renaming its pid file into place.
             let script = #"trap '' TERM; sleep 30 & echo $! > "$1"; echo $$ > "$2.new"; mv "$2.new" "$2"; wait"#
             let harness = try StageHarness(ExecStage.self, directory: directory.path)
-            let stage = try harness.build("""
+            let stage = try harness.build(
+                """
                 command: \(quoted(["/bin/sh", "-c", script, "sh", directory.file("sleep.pid"), directory.file("shell.pid")]))
                 timeout: 60s
                 """)
@@ -132,7 +135,10 @@ struct ExecStageFailureTests {
             try directory.write("echo hello\n", to: "bare.sh")
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.file("bare.sh"))
             let error = try await failure(of: ["./bare.sh"], in: directory)
-            #expect(error?.description == "could not start command './bare.sh' (\(directory.file("bare.sh"))): exec failed: Exec format error; a script needs a '#!' first line naming its interpreter")
+            #expect(
+                error?.description
+                    == "could not start command './bare.sh' (\(directory.file("bare.sh"))): exec failed: Exec format error; a script needs a '#!' first line naming its interpreter"
+            )
         }
     }
 
@@ -146,7 +152,8 @@ struct ExecStageFailureTests {
             await #expect {
                 try await harness.run(stage, results: [])
             } throws: { error in
-                (error as? ExecStageError)?.description == "could not start command './gone.sh' (\(directory.file("gone.sh"))): exec failed: No such file or directory; check that \(directory.file("gone.sh")) still exists and is executable"
+                (error as? ExecStageError)?.description
+                    == "could not start command './gone.sh' (\(directory.file("gone.sh"))): exec failed: No such file or directory; check that \(directory.file("gone.sh")) still exists and is executable"
             }
         }
     }

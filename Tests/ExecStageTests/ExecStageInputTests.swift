@@ -2,8 +2,8 @@ import ExecStage
 import ExportStageKit
 import ExportStageTesting
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("exec stage: what the command reads")
 struct ExecStageInputTests {
@@ -23,7 +23,8 @@ struct ExecStageInputTests {
             let harness = try StageHarness(ExecStage.self, directory: directory.path)
             let context = SampleResults.context()
             let command = quoted(["/bin/sh", "-c", #"cat > "$1""#, "sh", directory.file("stdin.jsonl")])
-            try await harness.run("command: \(command)", results: [SampleResults.succeeded(), SampleResults.errored(), SampleResults.tricky()], context: context)
+            try await harness.run(
+                "command: \(command)", results: [SampleResults.succeeded(), SampleResults.errored(), SampleResults.tricky()], context: context)
             let expected = [Self.goldenSucceeded, Self.goldenErrored, Self.goldenTricky, Self.goldenSummary].map { $0 + "\n" }.joined()
             #expect(try directory.read("stdin.jsonl") == expected)
             // The command's side effects are its own: nothing is published.
@@ -55,7 +56,9 @@ struct ExecStageInputTests {
             let harness = try StageHarness(ExecStage.self, directory: directory.path)
             let command = quoted(["python3", "-c", script, directory.file("names.json")])
             try await harness.run("command: \(command)", results: [SampleResults.succeeded(), SampleResults.errored(), SampleResults.tricky()])
-            #expect(try directory.read("names.json") == #"["vul export", null, "=cmd|' /C calc'!A0, \"quoted\"\nback\\slash, ünïcødé 漏洞", "summary of 3"]"#)
+            #expect(
+                try directory.read("names.json")
+                    == #"["vul export", null, "=cmd|' /C calc'!A0, \"quoted\"\nback\\slash, ünïcødé 漏洞", "summary of 3"]"#)
         }
     }
 
@@ -98,7 +101,8 @@ struct ExecStageInputTests {
             let script = #"head -c 1000000 /dev/zero | tr '\0' o; head -c 1000000 /dev/zero | tr '\0' e >&2; cat > "$1""#
             let harness = try StageHarness(ExecStage.self, directory: directory.path)
             let results = (0..<2_000).map { SampleResults.succeeded(id: "task-\($0)") }
-            try await harness.run("command: \(quoted(["/bin/sh", "-c", script, "sh", directory.file("stdin.jsonl")]))\ntimeout: 30s", results: results)
+            try await harness.run(
+                "command: \(quoted(["/bin/sh", "-c", script, "sh", directory.file("stdin.jsonl")]))\ntimeout: 30s", results: results)
             let lines = try directory.read("stdin.jsonl").split(separator: "\n")
             #expect(lines.count == 2_001)
             #expect(lines.first == Substring(results[0].jsonValue.serialized))

@@ -4,8 +4,8 @@ import ExportStageTesting
 import Foundation
 import InMemoryLogging
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 @Suite("exec stage: logging")
 struct ExecStageLoggingTests {
@@ -35,8 +35,10 @@ struct ExecStageLoggingTests {
             let harness = try StageHarness(ExecStage.self, directory: directory.path)
             let results = (0..<2_000).map { SampleResults.succeeded(id: "task-\($0)") }
             try await harness.run("command: [\"true\"]", results: results, logger: logger(store))
-            let total = results.map { $0.jsonValue.serialized.utf8.count + 1 }.reduce(0, +)
-                + (#"{"summary":{"run_id":"run-1","started_at":"2025-11-29T14:30:31.123Z","finished_at":"2025-11-29T14:30:34.123Z","duration_seconds":3,"tasks":2000,"outcomes":{"succeeded":2000,"failed":0,"timed_out":0,"error":0,"interrupted":0},"interrupted":false}}"#.utf8.count + 1)
+            let total =
+                results.map { $0.jsonValue.serialized.utf8.count + 1 }.reduce(0, +)
+                + (#"{"summary":{"run_id":"run-1","started_at":"2025-11-29T14:30:31.123Z","finished_at":"2025-11-29T14:30:34.123Z","duration_seconds":3,"tasks":2000,"outcomes":{"succeeded":2000,"failed":0,"timed_out":0,"error":0,"interrupted":0},"interrupted":false}}"#
+                    .utf8.count + 1)
             let notices = store.messages(at: .notice)
             #expect(notices.count == 1)
             #expect(notices.first?.hasPrefix("command 'true' read ") == true)

@@ -1,8 +1,8 @@
 import ExportPipeline
 import ExportStageKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct PipelineLoaderTests {
     static let registry = StageRegistry([RecordingStage.self])
@@ -87,13 +87,15 @@ import TestSupport
     }
 
     @Test func jsonIsAcceptedBecauseItIsYAML() throws {
-        let pipeline = try load(#"{"version": 1, "source": {"endpoint": "http://127.0.0.1:8080", "project_id": "p"}, "tasks": ["a"], "stages": [{"type": "record"}]}"#)
+        let pipeline = try load(
+            #"{"version": 1, "source": {"endpoint": "http://127.0.0.1:8080", "project_id": "p"}, "tasks": ["a"], "stages": [{"type": "record"}]}"#)
         #expect(pipeline.source.endpoint == "http://127.0.0.1:8080")
         #expect(pipeline.tasks.map(\.id) == ["a"])
     }
 
     @Test func reportsEveryProblemAtOnceWithLocationsAndFixes() {
-        let found = diagnostics("""
+        let found = diagnostics(
+            """
             version: 1
             source:
               region: cn-north-4
@@ -107,29 +109,35 @@ import TestSupport
                 pth: x
               - type: jsnl
             """)
-        #expect(found == [
-            "p.yaml:3:3: error: missing key 'project_id' in 'source'; add 'project_id: <your project id>' (IAM console, My Credentials, Projects)",
-            "p.yaml:4:3: error: unknown key 'projct_id' in 'source'; did you mean 'project_id'?",
-            "p.yaml:5:12: error: task 'a' is listed twice; remove the duplicate",
-            "p.yaml:7:12: error: 'timeout' must be a duration, not '10 minutes'; write a number with a unit: 500ms, 30s, 15m or 2h",
-            "p.yaml:8:16: error: 'concurrency' must be an integer, not 'many'; write a whole number between 1 and 64",
-            "p.yaml:11:5: error: unknown key 'pth' in stage 'record'; did you mean 'path'?",
-            "p.yaml:12:11: error: unknown stage type 'jsnl'; known types: record (hss-export stages lists them)",
-        ])
+        #expect(
+            found == [
+                "p.yaml:3:3: error: missing key 'project_id' in 'source'; add 'project_id: <your project id>' (IAM console, My Credentials, Projects)",
+                "p.yaml:4:3: error: unknown key 'projct_id' in 'source'; did you mean 'project_id'?",
+                "p.yaml:5:12: error: task 'a' is listed twice; remove the duplicate",
+                "p.yaml:7:12: error: 'timeout' must be a duration, not '10 minutes'; write a number with a unit: 500ms, 30s, 15m or 2h",
+                "p.yaml:8:16: error: 'concurrency' must be an integer, not 'many'; write a whole number between 1 and 64",
+                "p.yaml:11:5: error: unknown key 'pth' in stage 'record'; did you mean 'path'?",
+                "p.yaml:12:11: error: unknown stage type 'jsnl'; known types: record (hss-export stages lists them)",
+            ])
     }
 
     @Test func missingVariableIsLocatedAndNamed() {
-        let found = diagnostics("""
+        let found = diagnostics(
+            """
             version: 1
             source: {region: r, project_id: "${HSS_PROJECT}"}
             tasks: [a]
             stages: [{type: record}]
             """)
-        #expect(found == ["p.yaml:2:33: error: environment variable 'HSS_PROJECT' used by 'project_id' is not set; export HSS_PROJECT=… or write ${HSS_PROJECT:-default}"])
+        #expect(
+            found == [
+                "p.yaml:2:33: error: environment variable 'HSS_PROJECT' used by 'project_id' is not set; export HSS_PROJECT=… or write ${HSS_PROJECT:-default}"
+            ])
     }
 
     @Test func optionTypesAreChecked() {
-        let found = diagnostics("""
+        let found = diagnostics(
+            """
             version: 1
             source: {region: r, project_id: p}
             tasks: [a]
@@ -141,17 +149,19 @@ import TestSupport
                 columns: task_id
                 labels: [a]
             """)
-        #expect(found == [
-            "p.yaml:6:11: error: 'mode' of stage 'record' must be one of overwrite, append, not 'apend'; did you mean 'append'? write one of overwrite, append",
-            "p.yaml:7:12: error: 'count' is 11, outside 1...10; use a value between 1 and 10",
-            "p.yaml:8:11: error: 'flag' must be true or false, not 'yes'; write 'flag: true' or 'flag: false'",
-            "p.yaml:9:14: error: 'columns' of stage 'record' must be a list, not the value 'task_id'; write 'columns: [a, b]'",
-            "p.yaml:10:13: error: 'labels' of stage 'record' must be a mapping, not a list; write 'labels: {name: value}'",
-        ])
+        #expect(
+            found == [
+                "p.yaml:6:11: error: 'mode' of stage 'record' must be one of overwrite, append, not 'apend'; did you mean 'append'? write one of overwrite, append",
+                "p.yaml:7:12: error: 'count' is 11, outside 1...10; use a value between 1 and 10",
+                "p.yaml:8:11: error: 'flag' must be true or false, not 'yes'; write 'flag: true' or 'flag: false'",
+                "p.yaml:9:14: error: 'columns' of stage 'record' must be a list, not the value 'task_id'; write 'columns: [a, b]'",
+                "p.yaml:10:13: error: 'labels' of stage 'record' must be a mapping, not a list; write 'labels: {name: value}'",
+            ])
     }
 
     @Test func stageOptionErrorsFromInitAreLocatedAtTheOption() {
-        let found = diagnostics("""
+        let found = diagnostics(
+            """
             version: 1
             source: {region: r, project_id: p}
             tasks: [a]
@@ -164,7 +174,8 @@ import TestSupport
     }
 
     @Test func twoStagesWritingOnePathIsAnError() {
-        let found = diagnostics("""
+        let found = diagnostics(
+            """
             version: 1
             source: {region: r, project_id: p}
             tasks: [a]
@@ -198,11 +209,14 @@ import TestSupport
             stages: [{type: record}]
             """
         let validated = try load(yaml)
-        #expect(validated.source.auth == .accessKey(accessKey: .value(nil, variable: "MY_AK"), secretKey: .value(nil, variable: "MY_SK"), securityToken: nil))
-        #expect(diagnostics(yaml, forRun: true) == [
-            "p.yaml:5:22: error: environment variable 'MY_AK' used by 'access_key' is not set; export MY_AK=…",
-            "p.yaml:5:46: error: environment variable 'MY_SK' used by 'secret_key' is not set; export MY_SK=…",
-        ])
+        #expect(
+            validated.source.auth
+                == .accessKey(accessKey: .value(nil, variable: "MY_AK"), secretKey: .value(nil, variable: "MY_SK"), securityToken: nil))
+        #expect(
+            diagnostics(yaml, forRun: true) == [
+                "p.yaml:5:22: error: environment variable 'MY_AK' used by 'access_key' is not set; export MY_AK=…",
+                "p.yaml:5:46: error: environment variable 'MY_SK' used by 'secret_key' is not set; export MY_SK=…",
+            ])
         let run = try load(yaml, environment: ["MY_AK": "ak", "MY_SK": "sk"], forRun: true)
         // The client turns this into credentials (HSSClientTests.CredentialsResolutionTests).
         #expect(run.source.auth == .accessKey(accessKey: .value("ak", variable: nil), secretKey: .value("sk", variable: nil), securityToken: nil))
@@ -218,17 +232,25 @@ import TestSupport
                 """
             _ = try load(yaml, base: directory.path)
             let found = diagnostics(yaml, forRun: true, base: directory.path)
-            #expect(found == ["p.yaml:4:31: error: the directory of '\(directory.path)/missing/out.txt' does not exist; create \(directory.path)/missing first (hss-export does not create directories)"])
+            #expect(
+                found == [
+                    "p.yaml:4:31: error: the directory of '\(directory.path)/missing/out.txt' does not exist; create \(directory.path)/missing first (hss-export does not create directories)"
+                ])
         }
     }
 
     @Test func tasksComeFromAFileRelativeToThePipeline() throws {
         try withTemporaryDirectoryBlocking { directory in
             try directory.write("# nightly\nt-1\n\n  t-2  \n", to: "tasks.txt")
-            let pipeline = try load("version: 1\nsource: {region: r, project_id: p}\ntasks: {file: tasks.txt}\nstages: [{type: record}]\n", base: directory.path)
+            let pipeline = try load(
+                "version: 1\nsource: {region: r, project_id: p}\ntasks: {file: tasks.txt}\nstages: [{type: record}]\n", base: directory.path)
             #expect(pipeline.tasks.map(\.id) == ["t-1", "t-2"])
-            let found = diagnostics("version: 1\nsource: {region: r, project_id: p}\ntasks: {file: nope.txt}\nstages: [{type: record}]\n", base: directory.path)
-            #expect(found == ["p.yaml:3:15: error: cannot read the task file '\(directory.path)/nope.txt'; check the path (relative paths start at the pipeline file's directory)"])
+            let found = diagnostics(
+                "version: 1\nsource: {region: r, project_id: p}\ntasks: {file: nope.txt}\nstages: [{type: record}]\n", base: directory.path)
+            #expect(
+                found == [
+                    "p.yaml:3:15: error: cannot read the task file '\(directory.path)/nope.txt'; check the path (relative paths start at the pipeline file's directory)"
+                ])
         }
     }
 
@@ -240,11 +262,13 @@ import TestSupport
     }
 
     @Test func emptyAndNonMappingFilesAreRejected() {
-        #expect(diagnostics("") == ["p.yaml:1:1: error: the pipeline file is empty; see docs/pipeline-file.md for the sections version, source, tasks, wait and stages"])
+        #expect(
+            diagnostics("") == [
+                "p.yaml:1:1: error: the pipeline file is empty; see docs/pipeline-file.md for the sections version, source, tasks, wait and stages"
+            ])
         #expect(diagnostics("- a\n- b\n").first?.contains("the pipeline file must be a mapping") == true)
     }
 }
-
 
 @Suite struct SecurityTokenTests {
     @Test func anEmptySecurityTokenMeansPermanentKeys() throws {
@@ -259,9 +283,13 @@ import TestSupport
             """
         let loader = PipelineLoader(registry: PipelineLoaderTests.registry, environment: [:], isForRun: true)
         let pipeline = try loader.load(yaml: yaml, file: "p.yaml", baseDirectory: "/tmp")
-        #expect(pipeline.source.auth == .accessKey(accessKey: .value("ak", variable: nil), secretKey: .value("sk", variable: nil), securityToken: nil))
+        #expect(
+            pipeline.source.auth == .accessKey(accessKey: .value("ak", variable: nil), secretKey: .value("sk", variable: nil), securityToken: nil))
         let temporary = try PipelineLoader(registry: PipelineLoaderTests.registry, environment: ["STS_TOKEN": "sts"], isForRun: true)
             .load(yaml: yaml, file: "p.yaml", baseDirectory: "/tmp")
-        #expect(temporary.source.auth == .accessKey(accessKey: .value("ak", variable: nil), secretKey: .value("sk", variable: nil), securityToken: .value("sts", variable: nil)))
+        #expect(
+            temporary.source.auth
+                == .accessKey(
+                    accessKey: .value("ak", variable: nil), secretKey: .value("sk", variable: nil), securityToken: .value("sts", variable: nil)))
     }
 }

@@ -1,15 +1,19 @@
 import ExportPipeline
 import ExportStageKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct PipelineRunnerTests {
     func pipeline(tasks: [String], stages: [(String, StageOptions)], wait: WaitPolicy = TaskWaiterTests.fast) throws -> Pipeline {
         let configured = try stages.enumerated().map { index, stage in
-            ConfiguredStage(typeName: "record", index: index, stage: try RecordingStage(options: stage.1, context: StageBuildContext(index: index, pipelineFile: "p.yaml")))
+            ConfiguredStage(
+                typeName: "record", index: index,
+                stage: try RecordingStage(options: stage.1, context: StageBuildContext(index: index, pipelineFile: "p.yaml")))
         }
-        return Pipeline(file: "p.yaml", sha256: "", source: SourceSpec(region: "r", projectID: "p"), tasks: tasks.map { TaskSpec(id: $0) }, wait: wait, stages: configured)
+        return Pipeline(
+            file: "p.yaml", sha256: "", source: SourceSpec(region: "r", projectID: "p"), tasks: tasks.map { TaskSpec(id: $0) }, wait: wait,
+            stages: configured)
     }
 
     func options(_ values: [String: StageOptionValue] = [:], base: String = "/tmp") -> StageOptions {
@@ -18,11 +22,12 @@ import TestSupport
 
     @Test func resultsReachStagesInFileOrderNotFinishOrder() async throws {
         let clock = VirtualClock()
-        let source = ScriptedStatusSource([
-            "slow": [.delayed(.milliseconds(150), "success")],
-            "fast": [.status("success")],
-            "mid": [.delayed(.milliseconds(50), "failure")],
-        ], clock: clock.waitClock)
+        let source = ScriptedStatusSource(
+            [
+                "slow": [.delayed(.milliseconds(150), "success")],
+                "fast": [.status("success")],
+                "mid": [.delayed(.milliseconds(50), "failure")],
+            ], clock: clock.waitClock)
         let pipeline = try pipeline(tasks: ["slow", "fast", "mid"], stages: [("record", options())])
         let runner = PipelineRunner(pipeline: pipeline, source: source, toolVersion: "test", runID: "run-x", clock: clock.waitClock)
         let report = try await clock.run { await runner.run() }
@@ -36,11 +41,13 @@ import TestSupport
     @Test func aFailingStageDoesNotStopTheOthersAndExitsFour() async throws {
         try await withTemporaryDirectory { directory in
             let source = ScriptedStatusSource(["a": [.status("success")], "b": [.status("success")]])
-            let pipeline = try pipeline(tasks: ["a", "b"], stages: [
-                ("record", options(["fail_on": .string("a")])),
-                ("record", options(["path": .string("ok.txt")], base: directory.path)),
-                ("record", options([:])),
-            ])
+            let pipeline = try pipeline(
+                tasks: ["a", "b"],
+                stages: [
+                    ("record", options(["fail_on": .string("a")])),
+                    ("record", options(["path": .string("ok.txt")], base: directory.path)),
+                    ("record", options([:])),
+                ])
             let report = await PipelineRunner(pipeline: pipeline, source: source, toolVersion: "test").run()
             #expect(report.stageFailures.map(\.index) == [0])
             #expect(report.exitCode == .stageFailed)

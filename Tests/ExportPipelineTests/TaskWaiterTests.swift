@@ -1,8 +1,8 @@
 import ExportPipeline
 import ExportStageKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The waiter in virtual time: every delay, deadline and budget window is
 /// exact, and the suite takes milliseconds of real time.
@@ -51,7 +51,9 @@ import TestSupport
     }
 
     @Test func transientErrorsAreRetriedAndClearedBySuccess() async throws {
-        let (result, _) = try await waitForOne([.failure(.transient, code: "HSS.1000"), .failure(.throttled(retryAfter: .milliseconds(20)), code: "APIG.0308"), .status("success")])
+        let (result, _) = try await waitForOne([
+            .failure(.transient, code: "HSS.1000"), .failure(.throttled(retryAfter: .milliseconds(20)), code: "APIG.0308"), .status("success"),
+        ])
         #expect(result.outcome == .succeeded)
         #expect(result.polls == 3)
         #expect(result.error == nil)

@@ -1,8 +1,8 @@
 import ExportStageKit
 import ExportStageTesting
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("JSONValue parsing")
 struct JSONValueParsingTests {

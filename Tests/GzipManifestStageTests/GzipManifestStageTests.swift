@@ -2,8 +2,8 @@ import ExportStageKit
 import ExportStageTesting
 import Foundation
 import GzipManifestStage
-import Testing
 import TestSupport
+import Testing
 
 @Suite("gzip-manifest stage")
 struct GzipManifestStageTests {
@@ -33,7 +33,8 @@ struct GzipManifestStageTests {
     func writeGoldenInputs(_ options: String, in directory: TemporaryDirectory) async throws {
         let context = SampleResults.context()
         context.publish(Self.sampleArtifact)
-        try await StageHarness(GzipManifestStage.self, directory: directory.path).run(options, results: [SampleResults.succeeded(), SampleResults.errored()], context: context)
+        try await StageHarness(GzipManifestStage.self, directory: directory.path).run(
+            options, results: [SampleResults.succeeded(), SampleResults.errored()], context: context)
     }
 
     @Test(.enabled(if: ExternalTool.shouldRun("gzip")))
@@ -63,11 +64,15 @@ struct GzipManifestStageTests {
             let context = SampleResults.context()
             context.publish(Self.sampleArtifact)
             let results = [SampleResults.succeeded(), SampleResults.errored(), SampleResults.tricky()]
-            try await StageHarness(GzipManifestStage.self, directory: directory.path).run(Self.reproducibleOptions, results: results, context: context)
+            try await StageHarness(GzipManifestStage.self, directory: directory.path).run(
+                Self.reproducibleOptions, results: results, context: context)
 
             let text = try await GzipTool.decompressedText(directory.file("manifest.json.gz"))
             let document = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-            #expect(Set(document.keys) == ["manifest_version", "run_id", "pipeline", "tool_version", "started_at", "finished_at", "summary", "results", "artifacts"])
+            #expect(
+                Set(document.keys) == [
+                    "manifest_version", "run_id", "pipeline", "tool_version", "started_at", "finished_at", "summary", "results", "artifacts",
+                ])
             #expect(document["manifest_version"] as? Int == 1)
             #expect(document["run_id"] as? String == "run-1")
             let pipeline = try #require(document["pipeline"] as? [String: Any])
@@ -116,7 +121,8 @@ struct GzipManifestStageTests {
                 let digest = try AtomicFileWriter.write(content, to: directory.file(name))
                 context.publish(Artifact(stage: "stage-\(name)", path: directory.file(name), bytes: digest.bytes, sha256: digest.sha256))
             }
-            try await StageHarness(GzipManifestStage.self, directory: directory.path).run(Self.reproducibleOptions, results: [SampleResults.succeeded()], context: context)
+            try await StageHarness(GzipManifestStage.self, directory: directory.path).run(
+                Self.reproducibleOptions, results: [SampleResults.succeeded()], context: context)
 
             let text = try await GzipTool.decompressedText(directory.file("manifest.json.gz"))
             let document = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
@@ -203,7 +209,8 @@ struct GzipManifestStageTests {
         try withTemporaryDirectoryBlocking { directory in
             // The loader refuses `level: 10` itself (the option is declared 0...9),
             // so only code building the stage directly reaches its own check.
-            let options = StageOptions(["path": .string("manifest.json.gz"), "level": .integer(10)], declarations: GzipManifestStage.options, baseDirectory: directory.path)
+            let options = StageOptions(
+                ["path": .string("manifest.json.gz"), "level": .integer(10)], declarations: GzipManifestStage.options, baseDirectory: directory.path)
             let context = StageBuildContext(index: 0, pipelineFile: directory.file("p.yaml"))
             let error = try #require(throws: StageOptionError.self) { try GzipManifestStage(options: options, context: context) }
             #expect(error.option == "level")

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The real `gzip` (and friends) that check what the writer produces.
 enum GzipTool {

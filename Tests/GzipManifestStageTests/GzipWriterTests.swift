@@ -1,8 +1,8 @@
 import ExportStageKit
 import Foundation
 import GzipManifestStage
-import Testing
 import TestSupport
+import Testing
 
 @Suite("GzipWriter")
 struct GzipWriterTests {
@@ -76,17 +76,19 @@ struct GzipWriterTests {
         // Header, a fixed-Huffman block for "hello", CRC-32 and ISIZE: the
         // exact bytes of every earlier release for this input.
         let file = try compress(Array("hello".utf8), header: GzipWriter.Header(modificationTime: 0x0102_0304, fileName: "a.json"))
-        #expect(file == [
-            0x1f, 0x8b, 0x08, 0x08, 0x04, 0x03, 0x02, 0x01, 0x00, 0xff, 0x61, 0x2e,
-            0x6a, 0x73, 0x6f, 0x6e, 0x00, 0xcb, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00,
-            0x86, 0xa6, 0x10, 0x36, 0x05, 0x00, 0x00, 0x00,
-        ])
+        #expect(
+            file == [
+                0x1f, 0x8b, 0x08, 0x08, 0x04, 0x03, 0x02, 0x01, 0x00, 0xff, 0x61, 0x2e,
+                0x6a, 0x73, 0x6f, 0x6e, 0x00, 0xcb, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00,
+                0x86, 0xa6, 0x10, 0x36, 0x05, 0x00, 0x00, 0x00,
+            ])
         let smallest = try compress(Array("hello".utf8), level: 9)
-        #expect(smallest == [
-            0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xcb, 0x48,
-            0xcd, 0xc9, 0xc9, 0x07, 0x00, 0x86, 0xa6, 0x10, 0x36, 0x05, 0x00, 0x00,
-            0x00,
-        ])
+        #expect(
+            smallest == [
+                0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xcb, 0x48,
+                0xcd, 0xc9, 0xc9, 0x07, 0x00, 0x86, 0xa6, 0x10, 0x36, 0x05, 0x00, 0x00,
+                0x00,
+            ])
     }
 
     @Test func headerReachesTheSinkOnItsOwn() throws {
@@ -217,7 +219,10 @@ struct GzipWriterTests {
         var seed: UInt64 = 7
         let input = Self.generatedText(count: 200_000, seed: &seed)
         let sink = CollectingSink()
-        let writer = try GzipWriter { sink.bytes += $0; sink.calls += 1 }
+        let writer = try GzipWriter {
+            sink.bytes += $0
+            sink.calls += 1
+        }
         var offset = 0
         var size = 1
         while offset < input.count {
@@ -270,7 +275,9 @@ struct GzipWriterTests {
     @Test(arguments: [-1, 10, 99])
     func levelsOutsideZeroToNineAreRejected(level: Int) throws {
         let error = try #require(throws: GzipError.self) { try GzipWriter(level: level) { _ in } }
-        #expect(error.description == "gzip: configure the compressor: compression level \(level) is outside 0...9 (fix: use 0 (store only) to 9 (smallest output); 6 is zlib's default)")
+        #expect(
+            error.description
+                == "gzip: configure the compressor: compression level \(level) is outside 0...9 (fix: use 0 (store only) to 9 (smallest output); 6 is zlib's default)"
+        )
     }
 }
-

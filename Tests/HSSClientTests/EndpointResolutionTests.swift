@@ -1,6 +1,6 @@
 import HSSClient
-import Testing
 import HSSSigning
+import Testing
 
 @Suite struct EndpointResolutionTests {
     @Test func regionResolvesToTheHuaweiCloudHost() throws {
@@ -72,7 +72,10 @@ import HSSSigning
         let error = try #require(throws: HSSConfigurationError.self) {
             try HSSEndpoint.region(region).resolve(environment: [:])
         }
-        #expect(error.description == "region '\(region)' is not a region id; use a Huawei Cloud region id such as cn-north-4 or ap-southeast-1, or give an endpoint URL instead")
+        #expect(
+            error.description
+                == "region '\(region)' is not a region id; use a Huawei Cloud region id such as cn-north-4 or ap-southeast-1, or give an endpoint URL instead"
+        )
     }
 
     @Test func regionHeaderDefaultsToTheEndpointRegion() {

@@ -1,8 +1,9 @@
 import ExportPipeline
 import ExportStageKit
 import Foundation
-@testable import HSSClient
 import Testing
+
+@testable import HSSClient
 
 /// Spec section 5: every rule of the SDK's `DefaultExceptionHandler`.
 @Suite struct HSSAPIErrorParsingTests {
@@ -183,17 +184,30 @@ import Testing
     }
 
     @Test func descriptionsSayWhatToDo() {
-        let unauthorized = parse(401, #"{"error_code":"APIG.0301","error_msg":"Incorrect IAM authentication information"}"#, headers: [("X-Request-Id", "3f2a")])
-        #expect(unauthorized.description == #"HSS refused GET /v5/p/export-task/t-1: 401 APIG.0301 "Incorrect IAM authentication information" (request id 3f2a); check the token or AK/SK (expired, mistyped, or signed with the wrong secret key) and that they belong to project p"#)
+        let unauthorized = parse(
+            401, #"{"error_code":"APIG.0301","error_msg":"Incorrect IAM authentication information"}"#, headers: [("X-Request-Id", "3f2a")])
+        #expect(
+            unauthorized.description
+                == #"HSS refused GET /v5/p/export-task/t-1: 401 APIG.0301 "Incorrect IAM authentication information" (request id 3f2a); check the token or AK/SK (expired, mistyped, or signed with the wrong secret key) and that they belong to project p"#
+        )
 
         let notFound = parse(404, #"{"error_code":"HSS.1059","error_msg":"no such task"}"#)
-        #expect(notFound.description == #"HSS refused GET /v5/p/export-task/t-1: 404 HSS.1059 "no such task"; check that the task id exists in project p and that the endpoint is the task's region"#)
+        #expect(
+            notFound.description
+                == #"HSS refused GET /v5/p/export-task/t-1: 404 HSS.1059 "no such task"; check that the task id exists in project p and that the endpoint is the task's region"#
+        )
 
         let throttled = parse(429, #"{"error_code":"APIG.0308","error_msg":"throttled"}"#, headers: [("Retry-After", "2")])
-        #expect(throttled.description == #"HSS throttled GET /v5/p/export-task/t-1: 429 APIG.0308 "throttled"; retry after 2 s; HSS allows only a few calls per minute per API, so lower the request budget or concurrency"#)
+        #expect(
+            throttled.description
+                == #"HSS throttled GET /v5/p/export-task/t-1: 429 APIG.0308 "throttled"; retry after 2 s; HSS allows only a few calls per minute per API, so lower the request budget or concurrency"#
+        )
 
         // Without a code in the body, the status is not repeated.
         let gateway = parse(502, "Bad Gateway")
-        #expect(gateway.description == #"HSS failed GET /v5/p/export-task/t-1: 502 "Bad Gateway"; HSS had a server-side problem; this is usually temporary, so retry later"#)
+        #expect(
+            gateway.description
+                == #"HSS failed GET /v5/p/export-task/t-1: 502 "Bad Gateway"; HSS had a server-side problem; this is usually temporary, so retry later"#
+        )
     }
 }

@@ -22,7 +22,10 @@ import Testing
         #expect(error.disposition == .permanent)
         #expect(error.recordFailure.code == "garbage-response")
         #expect(error.description.hasPrefix("garbage response to GET http://127.0.0.1:"))
-        #expect(error.description.hasSuffix(#"starting "<html><body>Welcome to the portal</body></html>"; check that the endpoint is the HSS API and not a proxy or portal page"#))
+        #expect(
+            error.description.hasSuffix(
+                #"starting "<html><body>Welcome to the portal</body></html>"; check that the endpoint is the HSS API and not a proxy or portal page"#)
+        )
     }
 
     @Test(.enabled(if: ExternalTool.shouldRun("python3")))

@@ -1,8 +1,8 @@
-import InMemoryLogging
 import ExportPipeline
 import ExportStageKit
 import HSSClient
 import HSSSigning
+import InMemoryLogging
 import Logging
 import Testing
 
@@ -32,7 +32,8 @@ import Testing
 
     @Test func accessKeyRequestsLogNeitherSecretKeyNorSignature() async throws {
         let (logger, lines) = InMemoryLogHandler.logger(level: .trace)
-        let wrongKeys = HSSCredentials.accessKey(AccessKeyCredentials(accessKey: SimulatorFixture.accessKey, secretKey: "AnotherSecretKey00000000000000000000000000"))
+        let wrongKeys = HSSCredentials.accessKey(
+            AccessKeyCredentials(accessKey: SimulatorFixture.accessKey, secretKey: "AnotherSecretKey00000000000000000000000000"))
         _ = try await SimulatorFixture.withClient(credentials: SimulatorFixture.accessKeyCredentials, logger: logger) { client, _, _ in
             _ = try await client.queryExportTask("done-1")
         }
@@ -58,7 +59,8 @@ import Testing
         #expect(!dumped.contains("tok-secret-123"))
 
         let keys = HSSCredentials.accessKey(AccessKeyCredentials(accessKey: "AK1", secretKey: "sk-secret-456", securityToken: "st-secret-789"))
-        let configuration = HSSClientConfiguration(endpoint: .region("cn-north-4"), projectID: "p", credentials: keys, environment: ["HUAWEICLOUD_SDK_SK": "env-secret"])
+        let configuration = HSSClientConfiguration(
+            endpoint: .region("cn-north-4"), projectID: "p", credentials: keys, environment: ["HUAWEICLOUD_SDK_SK": "env-secret"])
         for text in [keys.description, String(reflecting: keys), configuration.description, String(reflecting: configuration)] {
             #expect(!text.contains("sk-secret-456"), "\(text)")
             #expect(!text.contains("st-secret-789"), "\(text)")
@@ -68,6 +70,9 @@ import Testing
         dump(configuration, to: &dumpedConfiguration)
         #expect(!dumpedConfiguration.contains("sk-secret-456"))
         #expect(!dumpedConfiguration.contains("env-secret"))
-        #expect(configuration.description == "HSSClientConfiguration(endpoint: region cn-north-4, projectID: p, credentials: accessKey(AccessKeyCredentials(accessKey: AK1, secretKey: <redacted>, securityToken: <redacted>)), region: cn-north-4, requestTimeout: 30.0 seconds, connectTimeout: 10.0 seconds, userAgent: hss-export/\(HSSExportVersion.current))")
+        #expect(
+            configuration.description
+                == "HSSClientConfiguration(endpoint: region cn-north-4, projectID: p, credentials: accessKey(AccessKeyCredentials(accessKey: AK1, secretKey: <redacted>, securityToken: <redacted>)), region: cn-north-4, requestTimeout: 30.0 seconds, connectTimeout: 10.0 seconds, userAgent: hss-export/\(HSSExportVersion.current))"
+        )
     }
 }

@@ -1,11 +1,12 @@
 import ExportPipeline
 import ExportStageKit
 import Foundation
-@testable import HSSClient
 import HSSSigning
 import HSSSimulator
 import NIOHTTP1
 import Testing
+
+@testable import HSSClient
 
 /// The client against the real simulator over loopback.
 @Suite struct HSSClientSimulatorTests {
@@ -83,7 +84,8 @@ import Testing
     }
 
     @Test func wrongSecretKeyIsAPermanent401() async throws {
-        let badKeys = HSSCredentials.accessKey(AccessKeyCredentials(accessKey: SimulatorFixture.accessKey, secretKey: "WrongSecretKey000000000000000000000000000"))
+        let badKeys = HSSCredentials.accessKey(
+            AccessKeyCredentials(accessKey: SimulatorFixture.accessKey, secretKey: "WrongSecretKey000000000000000000000000000"))
         let error = try await SimulatorFixture.withClient(credentials: badKeys) { client, _, _ in
             try await #require(throws: HSSAPIError.self) { try await client.queryExportTask("done-1") }
         }
@@ -155,10 +157,13 @@ import Testing
         // With AK/SK the simulator verifies the signature over the query and the region header
         // it received, so a mismatch between what was signed and what was sent would be a 401.
         // HSSClientWireTests checks the bytes on the wire themselves.
-        let status = try await SimulatorFixture.withClient(credentials: credentials, configure: {
-            $0.enterpriseProjectID = "all granted/eps"
-            $0.region = "cn-north-4"
-        }) { client, _, _ in
+        let status = try await SimulatorFixture.withClient(
+            credentials: credentials,
+            configure: {
+                $0.enterpriseProjectID = "all granted/eps"
+                $0.region = "cn-north-4"
+            }
+        ) { client, _, _ in
             try await client.queryExportTask("done-1")
         }
         #expect(status == Self.doneTask)

@@ -1,8 +1,8 @@
-import InMemoryLogging
 import ExportPipeline
 import ExportStageKit
 import Foundation
 import HSSClient
+import InMemoryLogging
 import Logging
 import TestSupport
 import Testing
@@ -28,7 +28,9 @@ import Testing
         return try await body(server, authority)
     }
 
-    func query(_ server: StaticFileServer, logger: Logger = ForeignServerFixture.quiet, configure: (inout HSSClientConfiguration) -> Void = { _ in }) async throws -> TaskStatus {
+    func query(_ server: StaticFileServer, logger: Logger = ForeignServerFixture.quiet, configure: (inout HSSClientConfiguration) -> Void = { _ in })
+        async throws -> TaskStatus
+    {
         var configuration = HSSClientConfiguration(
             endpoint: .url(server.url), projectID: SimulatorFixture.projectID, credentials: SimulatorFixture.tokenCredentials,
             environment: [:]

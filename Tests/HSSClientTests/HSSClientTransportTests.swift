@@ -2,10 +2,10 @@ import ExportPipeline
 import ExportStageKit
 import Foundation
 import HSSClient
+import HSSSigning
 import Logging
 import TestSupport
 import Testing
-import HSSSigning
 
 /// Failures without an HTTP response, provoked for real on loopback.
 @Suite struct HSSClientTransportTests {
@@ -25,7 +25,9 @@ import HSSSigning
         }
         #expect(error.kind == .connectionRefused, "\(error)")
         #expect(error.disposition == .transient)
-        #expect(error.description.hasPrefix("cannot reach HSS at http://127.0.0.1:1 for GET /v5/\(SimulatorFixture.projectID)/export-task/done-1: connection refused"))
+        #expect(
+            error.description.hasPrefix(
+                "cannot reach HSS at http://127.0.0.1:1 for GET /v5/\(SimulatorFixture.projectID)/export-task/done-1: connection refused"))
         #expect(error.recordFailure.code == "network.connection-refused")
     }
 
@@ -40,7 +42,9 @@ import HSSSigning
     @Test func proxyFromTheEnvironmentIsUsedAndReported() async throws {
         // The proxy port refuses connections, so the failure names the proxy, not the endpoint.
         let environment = ["HTTP_PROXY": "http://127.0.0.1:1"]
-        let error = try await HSSClient.withClient(configuration: configuration("http://hss.example.com", environment: environment), logger: Self.quiet) { client in
+        let error = try await HSSClient.withClient(
+            configuration: configuration("http://hss.example.com", environment: environment), logger: Self.quiet
+        ) { client in
             #expect(client.proxy?.host == "127.0.0.1")
             return try await #require(throws: HSSTransportError.self) { try await client.queryExportTask("done-1") }
         }
@@ -53,7 +57,10 @@ import HSSSigning
         var withCA = missingCA
         withCA.caFile = "/nonexistent/ca.pem"
         let caError = try #require(throws: HSSConfigurationError.self) { _ = try HSSClient(configuration: withCA, logger: Self.quiet) }
-        #expect(caError.description == "ca_file '/nonexistent/ca.pem' does not exist or is not readable; point it at a PEM bundle containing -----BEGIN CERTIFICATE----- blocks")
+        #expect(
+            caError.description
+                == "ca_file '/nonexistent/ca.pem' does not exist or is not readable; point it at a PEM bundle containing -----BEGIN CERTIFICATE----- blocks"
+        )
 
         var emptyProject = missingCA
         emptyProject.projectID = ""

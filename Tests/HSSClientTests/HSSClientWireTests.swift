@@ -12,10 +12,13 @@ import Testing
     static let projectID = SimulatorFixture.projectID
 
     func send(_ credentials: HSSCredentials) async throws -> (requestLine: String, headers: [(name: String, value: String)], authority: String) {
-        try await ForeignServerFixture.withServer(credentials: credentials, configure: {
-            $0.enterpriseProjectID = "all granted/eps"
-            $0.region = "cn-north-4"
-        }) { client, server in
+        try await ForeignServerFixture.withServer(
+            credentials: credentials,
+            configure: {
+                $0.enterpriseProjectID = "all granted/eps"
+                $0.region = "cn-north-4"
+            }
+        ) { client, server in
             // The static server has no such file: a 404, but the request is what matters.
             _ = try? await client.queryExportTask("a/b c")
             let requests = try server.requests()
@@ -44,7 +47,8 @@ import Testing
 
     @Test(.enabled(if: ExternalTool.shouldRun("python3")))
     func accessKeyRequestIsSignedOverTheSentHeaders() async throws {
-        let temporary = HSSCredentials.accessKey(AccessKeyCredentials(accessKey: SimulatorFixture.accessKey, secretKey: SimulatorFixture.secretKey, securityToken: "temporary-token"))
+        let temporary = HSSCredentials.accessKey(
+            AccessKeyCredentials(accessKey: SimulatorFixture.accessKey, secretKey: SimulatorFixture.secretKey, securityToken: "temporary-token"))
         let (requestLine, headers, authority) = try await send(temporary)
         #expect(requestLine == "GET /v5/\(Self.projectID)/export-task/a%2Fb%20c?enterprise_project_id=all%20granted%2Feps HTTP/1.1")
         #expect(value("Host", in: headers) == [authority])
@@ -53,6 +57,9 @@ import Testing
         let date = try #require(value("X-Sdk-Date", in: headers).first)
         #expect(date.count == 16 && date.hasSuffix("Z"))
         let authorization = try #require(value("Authorization", in: headers).first)
-        #expect(authorization.hasPrefix("SDK-HMAC-SHA256 Access=\(SimulatorFixture.accessKey), SignedHeaders=content-type;host;region;user-agent;x-project-id;x-sdk-date;x-security-token, Signature="))
+        #expect(
+            authorization.hasPrefix(
+                "SDK-HMAC-SHA256 Access=\(SimulatorFixture.accessKey), SignedHeaders=content-type;host;region;user-agent;x-project-id;x-sdk-date;x-security-token, Signature="
+            ))
     }
 }

@@ -71,7 +71,10 @@ import Testing
             try HTTPProxySetting.select(for: https, environment: ["HTTPS_PROXY": "socks5://bob:hunter2@proxy:1080"])
         }
         #expect(!error.description.contains("hunter2"))
-        #expect(error.description == "HTTPS_PROXY 'socks5://bob:<redacted>@proxy:1080' uses the scheme 'socks5', which is not supported; use an http:// proxy (HTTPS traffic still goes through it encrypted, via CONNECT)")
+        #expect(
+            error.description
+                == "HTTPS_PROXY 'socks5://bob:<redacted>@proxy:1080' uses the scheme 'socks5', which is not supported; use an http:// proxy (HTTPS traffic still goes through it encrypted, via CONNECT)"
+        )
     }
 
     @Test(arguments: ["127.0.0.1", "127.8.9.10", "localhost", "::1", "[::1]"])

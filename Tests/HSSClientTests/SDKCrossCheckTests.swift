@@ -22,7 +22,8 @@ import Testing
 
     /// Runs the script; the simulator keeps answering meanwhile.
     static func runSDK(_ arguments: [String], environment extra: [String: String]) async throws -> ProcessOutput {
-        let python = try ExternalTool.require(python, package: "a venv with huaweicloudsdkhss==3.1.219 (python3 -m venv .venv && .venv/bin/pip install huaweicloudsdkhss==3.1.219)")
+        let python = try ExternalTool.require(
+            python, package: "a venv with huaweicloudsdkhss==3.1.219 (python3 -m venv .venv && .venv/bin/pip install huaweicloudsdkhss==3.1.219)")
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.lowercased().hasSuffix("_proxy") }
         for name in ["HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_SECURITY_TOKEN", "HSS_AUTH_TOKEN"] {
             environment[name] = nil
@@ -33,7 +34,8 @@ import Testing
 
     static func decode(_ output: ProcessOutput) throws -> [String: String?] {
         let data = Data(output.standardOutput.utf8)
-        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "stdout: \(output.standardOutput) stderr: \(output.standardError)")
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: data) as? [String: Any], "stdout: \(output.standardOutput) stderr: \(output.standardError)")
         return object.mapValues { $0 as? String ?? ($0 is NSNull ? nil : "\($0)") }
     }
 
@@ -92,9 +94,11 @@ import Testing
     func sdkWithAWrongSecretKeyGetsA401() async throws {
         try await SimulatorFixture.withClient { _, _, url in
             let (arguments, _) = Self.sdkArguments(.accessKey, url: url, taskID: "done-1")
-            let output = try await Self.runSDK(arguments, environment: [
-                "HUAWEICLOUD_SDK_AK": SimulatorFixture.accessKey, "HUAWEICLOUD_SDK_SK": "WrongSecretKey000000000000000000000000000",
-            ])
+            let output = try await Self.runSDK(
+                arguments,
+                environment: [
+                    "HUAWEICLOUD_SDK_AK": SimulatorFixture.accessKey, "HUAWEICLOUD_SDK_SK": "WrongSecretKey000000000000000000000000000",
+                ])
             #expect(output.status == 1)
             #expect(try Self.decode(output)["error_code"] == "APIG.0301")
         }

@@ -50,7 +50,8 @@ final class StaticFileServer: Sendable {
         let python = try ExternalTool.require("python3", package: "python3")
         let process = try ProcessRunner.start(python, ["-u", "-c", program, directory, requestLog] + (tls.map { [$0.certificate, $0.key] } ?? []))
         let line = (try? await process.firstLine()) ?? process.standardError
-        let server = StaticFileServer(process: process, port: Int(line.trimmingCharacters(in: .whitespaces)) ?? 0, requestLog: requestLog, tls: tls != nil)
+        let server = StaticFileServer(
+            process: process, port: Int(line.trimmingCharacters(in: .whitespaces)) ?? 0, requestLog: requestLog, tls: tls != nil)
         guard server.port != 0 else {
             server.stop()
             throw ServerStartError(output: line)

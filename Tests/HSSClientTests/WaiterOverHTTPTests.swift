@@ -2,10 +2,10 @@ import ExportPipeline
 import ExportStageKit
 import Foundation
 import HSSClient
-import HSSSimulator
 import HSSSigning
-import Testing
+import HSSSimulator
 import TestSupport
+import Testing
 
 /// The waiter driving the real client against the real simulator over
 /// loopback: the behaviour a nightly run depends on, end to end.
@@ -38,7 +38,8 @@ import TestSupport
     ) async throws -> T {
         let scenario = try SimulatorScenario(yaml: Self.scenarioYAML.replacingOccurrences(of: "RATE", with: rateLimit))
         return try await withSimulator(scenario) { url, simulator in
-            let configuration = HSSClientConfiguration(endpoint: .url(url.absoluteString), projectID: SimulatorFixture.projectID, credentials: credentials)
+            let configuration = HSSClientConfiguration(
+                endpoint: .url(url.absoluteString), projectID: SimulatorFixture.projectID, credentials: credentials)
             return try await HSSClient.withClient(configuration: configuration) { client in
                 try await body(client, simulator)
             }
@@ -46,7 +47,9 @@ import TestSupport
     }
 
     static func policy(timeout: Duration = .seconds(120), rate: WaitPolicy.RateLimit = .init(requests: 1000, per: .seconds(1))) -> WaitPolicy {
-        WaitPolicy(initialInterval: .milliseconds(20), maxInterval: .milliseconds(80), multiplier: 2, jitter: 0.2, timeout: timeout, concurrency: 4, rateLimit: rate)
+        WaitPolicy(
+            initialInterval: .milliseconds(20), maxInterval: .milliseconds(80), multiplier: 2, jitter: 0.2, timeout: timeout, concurrency: 4,
+            rateLimit: rate)
     }
 
     @Test(arguments: ["token", "aksk"])

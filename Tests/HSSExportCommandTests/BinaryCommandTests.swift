@@ -1,17 +1,19 @@
 import ExportPipeline
 import ExportStageKit
-import HSSExportCommand
 import Foundation
+import HSSExportCommand
 import HSSSimulator
-import Testing
 import TestSupport
+import Testing
 
 @Suite(.serialized) struct BinaryCommandTests {
     @Test func queryPrintsTheTaskAsOneJSONLine() async throws {
         try await BinaryHarness.withSimulator { url, _ in
             let output = try await BinaryHarness.run(["query", "ok-2", "--endpoint", url.absoluteString, "--project-id", BinaryHarness.projectID])
             #expect(output.status == 0, "\(output.standardError)")
-            #expect(output.standardOutput == #"{"task_id":"ok-2","task_name":"second","task_status":"success","file_id":"file-ok-2","file_name":"ok-2.zip"}"# + "\n")
+            #expect(
+                output.standardOutput
+                    == #"{"task_id":"ok-2","task_name":"second","task_status":"success","file_id":"file-ok-2","file_name":"ok-2.zip"}"# + "\n")
         }
     }
 
@@ -42,11 +44,13 @@ import TestSupport
         let process = try RunningProcess(PackagePaths.binary, ["simulate", "--port", "0"])
         let line = try await process.firstLine()
         #expect(line.hasPrefix("http://127.0.0.1:"))
-        let output = try await BinaryHarness.run(["query", "export-vul-0001", "--endpoint", line, "--project-id", BinaryHarness.projectID], environment: {
-            var environment = BinaryHarness.tokenEnvironment
-            environment["HSS_AUTH_TOKEN"] = "demo-token"
-            return environment
-        }())
+        let output = try await BinaryHarness.run(
+            ["query", "export-vul-0001", "--endpoint", line, "--project-id", BinaryHarness.projectID],
+            environment: {
+                var environment = BinaryHarness.tokenEnvironment
+                environment["HSS_AUTH_TOKEN"] = "demo-token"
+                return environment
+            }())
         #expect(output.status == 0, "\(output.standardError)")
         #expect(output.standardOutput.contains(#""task_status":"running""#))
         process.send(SIGTERM)
@@ -57,7 +61,10 @@ import TestSupport
         try await withTemporaryDirectory { directory in
             let output = try await BinaryHarness.run(["demo", "--out", "demo-out"], in: directory.path)
             #expect(output.status == 0, "\(output.standardError)")
-            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.file("demo-out")).sorted() == ["hss_export.prom", "manifest.json.gz", "results.csv", "results.jsonl"])
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: directory.file("demo-out")).sorted() == [
+                    "hss_export.prom", "manifest.json.gz", "results.csv", "results.jsonl",
+                ])
             let records = try BinaryHarness.jsonLines(try String(contentsOfFile: directory.file("demo-out/results.jsonl"), encoding: .utf8))
             #expect(records.map { $0["outcome"] as? String } == ["succeeded", "succeeded", "failed", "succeeded"])
             #expect(output.standardOutput.contains("demo finished as scripted"))
@@ -67,7 +74,9 @@ import TestSupport
 
     @Test func validateAcceptsAGoodFileWithoutCredentials() async throws {
         try await withTemporaryDirectory { directory in
-            try directory.write(BinaryHarness.pipeline(url: URL(string: "https://hss.cn-north-4.myhuaweicloud.com")!, tasks: ["a", "b"], output: "out/results.jsonl"), to: "good.yaml")
+            try directory.write(
+                BinaryHarness.pipeline(
+                    url: URL(string: "https://hss.cn-north-4.myhuaweicloud.com")!, tasks: ["a", "b"], output: "out/results.jsonl"), to: "good.yaml")
             var environment = BinaryHarness.tokenEnvironment
             environment.removeValue(forKey: "HSS_AUTH_TOKEN")
             let output = try await BinaryHarness.run(["validate", directory.file("good.yaml")], environment: environment)
@@ -99,7 +108,8 @@ import TestSupport
 @Suite struct ValidateAppliesClientRulesTests {
     @Test func validateRejectsARegionTheClientWouldRefuse() async throws {
         try await withTemporaryDirectory { directory in
-            try directory.write("""
+            try directory.write(
+                """
                 version: 1
                 source:
                   region: CN-North-4
@@ -109,7 +119,10 @@ import TestSupport
                 """, to: "p.yaml")
             let output = try await BinaryHarness.run(["validate", directory.file("p.yaml")])
             #expect(output.status == 2)
-            #expect(output.standardError.contains("p.yaml:3:11: error: region 'CN-North-4' is not a region id; use a Huawei Cloud region id such as cn-north-4"), "\(output.standardError)")
+            #expect(
+                output.standardError.contains(
+                    "p.yaml:3:11: error: region 'CN-North-4' is not a region id; use a Huawei Cloud region id such as cn-north-4"),
+                "\(output.standardError)")
         }
     }
 }

@@ -67,7 +67,9 @@ enum BinaryHarness {
         return environment
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = tokenEnvironment, input: Data? = nil, in directory: String? = nil) async throws -> ProcessOutput {
+    static func run(_ arguments: [String], environment: [String: String] = tokenEnvironment, input: Data? = nil, in directory: String? = nil)
+        async throws -> ProcessOutput
+    {
         try await ProcessRunner.run(PackagePaths.binary, arguments, input: input, environment: environment, currentDirectory: directory)
     }
 

@@ -2,14 +2,15 @@ import ExportPipeline
 import ExportStageKit
 import Foundation
 import HSSSimulator
-import Testing
 import TestSupport
+import Testing
 
 @Suite(.serialized) struct BinaryRunTests {
     @Test func runWritesTheExpectedJSONLinesInFileOrderAndExitsOneOnAFailedTask() async throws {
         try await withTemporaryDirectory { directory in
             try await BinaryHarness.withSimulator { url, simulator in
-                try directory.write(BinaryHarness.pipeline(url: url, tasks: ["bad-3", "ok-1", "ok-2"], output: "results.jsonl"), to: "nightly.pipeline.yaml")
+                try directory.write(
+                    BinaryHarness.pipeline(url: url, tasks: ["bad-3", "ok-1", "ok-2"], output: "results.jsonl"), to: "nightly.pipeline.yaml")
                 let output = try await BinaryHarness.run(["run", directory.file("nightly.pipeline.yaml")])
                 #expect(output.status == 1, "stderr: \(output.standardError)")
                 let records = try BinaryHarness.jsonLines(try directory.read("results.jsonl"))
@@ -19,7 +20,10 @@ import TestSupport
                 #expect(records.map { $0["polls"] as? Int } == [2, 3, 1])
                 #expect(records.allSatisfy { $0["project_id"] as? String == BinaryHarness.projectID && $0["region"] as? String == "cn-north-4" })
                 let firstLine = try directory.read("results.jsonl").split(separator: "\n")[0]
-                #expect(firstLine.hasPrefix(#"{"task_id":"bad-3","task_name":"third","task_status":"failure","file_id":"file-bad-3","file_name":"bad-3.zip","project_id":"#))
+                #expect(
+                    firstLine.hasPrefix(
+                        #"{"task_id":"bad-3","task_name":"third","task_status":"failure","file_id":"file-bad-3","file_name":"bad-3.zip","project_id":"#
+                    ))
                 #expect(output.standardOutput.contains("3 tasks"))
                 #expect(output.standardOutput.contains("exit 1: a task failed or timed out"))
                 let statistics = await simulator.statistics
@@ -40,8 +44,12 @@ import TestSupport
                 for command in ["run", "validate"] {
                     let output = try await BinaryHarness.run([command, directory.file("broken.yaml")])
                     #expect(output.status == 2)
-                    #expect(output.standardError.contains("broken.yaml:10:12: error: 'timeout' must be a duration, not 'soon'"), "\(output.standardError)")
-                    #expect(output.standardError.contains("broken.yaml:14:5: error: unknown key 'pth' in stage 'jsonl'; did you mean 'path'?"), "\(output.standardError)")
+                    #expect(
+                        output.standardError.contains("broken.yaml:10:12: error: 'timeout' must be a duration, not 'soon'"), "\(output.standardError)"
+                    )
+                    #expect(
+                        output.standardError.contains("broken.yaml:14:5: error: unknown key 'pth' in stage 'jsonl'; did you mean 'path'?"),
+                        "\(output.standardError)")
                 }
                 #expect(try directory.entries() == ["broken.yaml"])
                 #expect(await simulator.statistics.totalRequests == 0)

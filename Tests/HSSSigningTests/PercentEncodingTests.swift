@@ -1,22 +1,24 @@
+import Foundation
 import HSSSigning
 import Testing
-import Foundation
 
 @Suite("Percent-encoding and canonical pieces")
 struct PercentEncodingTests {
-    @Test("encode keeps only unreserved characters", arguments: [
-        ("a b", "a%20b"),
-        ("*", "%2A"),
-        ("~", "~"),
-        ("-_.", "-_."),
-        ("a+b", "a%2Bb"),
-        ("/", "%2F"),
-        ("100%", "100%25"),
-        ("café", "caf%C3%A9"),
-        ("主机", "%E4%B8%BB%E6%9C%BA"),
-        ("😀", "%F0%9F%98%80"),
-        ("", ""),
-    ])
+    @Test(
+        "encode keeps only unreserved characters",
+        arguments: [
+            ("a b", "a%20b"),
+            ("*", "%2A"),
+            ("~", "~"),
+            ("-_.", "-_."),
+            ("a+b", "a%2Bb"),
+            ("/", "%2F"),
+            ("100%", "100%25"),
+            ("café", "caf%C3%A9"),
+            ("主机", "%E4%B8%BB%E6%9C%BA"),
+            ("😀", "%F0%9F%98%80"),
+            ("", ""),
+        ])
     func encode(input: String, expected: String) {
         #expect(HSSPercentEncoding.encode(input) == expected)
     }

@@ -52,9 +52,11 @@ struct SignatureVerifierTests {
         #expect(result == .valid(accessKey: Self.accessKey))
     }
 
-    @Test("rejects a one-byte change", arguments: [
-        "secret key", "path", "signed header", "query value", "query name", "method", "host port", "body",
-    ])
+    @Test(
+        "rejects a one-byte change",
+        arguments: [
+            "secret key", "path", "signed header", "query value", "query name", "method", "host port", "body",
+        ])
     func rejectsOneByteChange(_ change: String) throws {
         let received: SigningRequest
         switch change {
@@ -117,13 +119,16 @@ struct SignatureVerifierTests {
         }
         #expect(reason(replacing("Authorization", with: nil)).contains("no Authorization header"))
         #expect(reason(replacing("Authorization", with: "Bearer abc")).contains("unsupported signing algorithm 'Bearer'"))
-        #expect(reason(replacing("Authorization", with: "SDK-HMAC-SHA256 Access=A, Signature=\(String(repeating: "a", count: 64))"))
-            .contains("missing 'SignedHeaders='"))
-        #expect(reason(replacing("Authorization", with: "SDK-HMAC-SHA256 Access=A, SignedHeaders=host, Signature=xyz"))
-            .contains("64 lower-case hex"))
+        #expect(
+            reason(replacing("Authorization", with: "SDK-HMAC-SHA256 Access=A, Signature=\(String(repeating: "a", count: 64))"))
+                .contains("missing 'SignedHeaders='"))
+        #expect(
+            reason(replacing("Authorization", with: "SDK-HMAC-SHA256 Access=A, SignedHeaders=host, Signature=xyz"))
+                .contains("64 lower-case hex"))
         #expect(reason(replacing("X-Sdk-Date", with: nil)).contains("missing X-Sdk-Date"))
         #expect(reason(replacing("X-Sdk-Date", with: "2024-01-15")).contains("'2024-01-15' is not in the format"))
-        #expect(reason(Self.received(), verifier: SignatureVerifier(secretKeys: ["OTHER": "x"])).contains("unknown access key 'HPUAEXAMPLEAK0000001'"))
+        #expect(
+            reason(Self.received(), verifier: SignatureVerifier(secretKeys: ["OTHER": "x"])).contains("unknown access key 'HPUAEXAMPLEAK0000001'"))
         #expect(reason(replacing("X-Project-Id", with: nil)).contains("'x-project-id' is listed in SignedHeaders"))
 
         let strict = SignatureVerifier(secretKeys: [Self.accessKey: Self.secretKey], maximumClockSkew: .seconds(900))

@@ -12,13 +12,14 @@ struct ExportTaskRouteTests {
             #expect(response.status == 200)
             #expect(response.headers["content-type"]?.hasPrefix("application/json") == true)
             #expect(response.requestID != nil)
-            #expect(try response.json() == [
-                "task_id": "export-vul-0001",
-                "task_name": "Vulnerability export",
-                "task_status": "running",
-                "file_id": "file-vul-0001",
-                "file_name": "vulnerabilities.zip",
-            ])
+            #expect(
+                try response.json() == [
+                    "task_id": "export-vul-0001",
+                    "task_name": "Vulnerability export",
+                    "task_status": "running",
+                    "file_id": "file-vul-0001",
+                    "file_name": "vulnerabilities.zip",
+                ])
             // Field order as documented, which JSONSerialization would not show.
             #expect(response.text.hasPrefix(#"{"task_id":"export-vul-0001","task_name":"#))
         }
@@ -82,9 +83,10 @@ struct ExportTaskRouteTests {
 
     @Test("an http_status step answers that error once in HSS format, then the script goes on")
     func scriptedError() async throws {
-        let scenario = try scenario(tasks: """
-          - {id: flaky, script: [{http_status: 503, polls: 1}, {http_status: 500, error_code: HSS.0004, error_msg: boom, polls: 1}, {status: success}]}
-        """)
+        let scenario = try scenario(
+            tasks: """
+                  - {id: flaky, script: [{http_status: 503, polls: 1}, {http_status: 500, error_code: HSS.0004, error_msg: boom, polls: 1}, {status: success}]}
+                """)
         try await withSimulator(scenario) { client, simulator in
             let first = try await client.getWithToken(taskPath("flaky"))
             #expect(first.status == 503)
@@ -145,11 +147,13 @@ struct ExportTaskRouteTests {
         }
     }
 
-    @Test("unknown routes and methods are 404 APIG.0101 with X-Request-Id", arguments: [
-        ("GET", "/healthz"),
-        ("GET", "/v5/0a1b2c3d4e5f60718293a4b5c6d7e8f9/export-tasks/x"),
-        ("POST", "/v5/0a1b2c3d4e5f60718293a4b5c6d7e8f9/export-task/export-vul-0001"),
-    ])
+    @Test(
+        "unknown routes and methods are 404 APIG.0101 with X-Request-Id",
+        arguments: [
+            ("GET", "/healthz"),
+            ("GET", "/v5/0a1b2c3d4e5f60718293a4b5c6d7e8f9/export-tasks/x"),
+            ("POST", "/v5/0a1b2c3d4e5f60718293a4b5c6d7e8f9/export-task/export-vul-0001"),
+        ])
     func unknownRoute(method: String, path: String) async throws {
         try await withSimulator { client, simulator in
             let response = try await client.get(path, headers: [(name: "X-Auth-Token", value: "demo-token")], method: method)

@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import HSSSigning
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// A response as the tests see it: status, headers by lower-cased name, body bytes.
 struct HTTPTestResponse: Sendable {

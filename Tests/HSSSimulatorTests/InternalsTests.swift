@@ -1,7 +1,8 @@
 import ExportStageKit
 import Foundation
-@testable import HSSSimulator
 import Testing
+
+@testable import HSSSimulator
 
 @Suite("Simulator internals")
 struct InternalsTests {

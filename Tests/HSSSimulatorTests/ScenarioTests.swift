@@ -57,35 +57,52 @@ struct ScenarioTests {
     }
 
     static let header = """
-    project_id: p
-    tokens: [t]
+        project_id: p
+        tokens: [t]
 
-    """
+        """
 
-    @Test("errors name the file, line, key and fix", arguments: [
-        BadScenario(name: "unknown top-level key", yaml: header + "taks: []\n", keyPath: "taks", line: 3, messageContains: "unknown key 'taks'; did you mean 'tasks'?"),
-        BadScenario(name: "unknown step key", yaml: header + "tasks:\n  - id: a\n    script:\n      - {status: running, poll: 2}\n",
-                    keyPath: "tasks[0].script[0].poll", line: 6, messageContains: "did you mean 'polls'?"),
-        BadScenario(name: "bad duration", yaml: header + "tasks:\n  - id: a\n    script:\n      - {status: running, for: 2x}\n",
-                    keyPath: "tasks[0].script[0].for", line: 6, messageContains: "bad duration '2x'"),
-        BadScenario(name: "duration without unit", yaml: header + "rate_limit: {requests: 1, per: 60}\n",
-                    keyPath: "rate_limit.per", line: 3, messageContains: "bad duration '60'; write a number and a unit"),
-        BadScenario(name: "polls not a number", yaml: header + "tasks:\n  - id: a\n    script: [{status: running, polls: three}]\n",
-                    keyPath: "tasks[0].script[0].polls", line: 5, messageContains: "expected a whole number, found 'three'"),
-        BadScenario(name: "missing project", yaml: "tokens: [t]\n", keyPath: "", line: 1, messageContains: "missing required key 'project_id'"),
-        BadScenario(name: "missing script", yaml: header + "tasks:\n  - id: a\n", keyPath: "tasks[0]", line: 4, messageContains: "missing required key 'script'"),
-        BadScenario(name: "step without answer", yaml: header + "tasks:\n  - id: a\n    script: [{polls: 2}]\n",
-                    keyPath: "tasks[0].script[0]", line: 5, messageContains: "needs 'status'"),
-        BadScenario(name: "both lengths", yaml: header + "tasks:\n  - id: a\n    script: [{status: running, polls: 2, for: 1s}]\n",
-                    keyPath: "tasks[0].script[0]", line: 5, messageContains: "both 'polls' and 'for'"),
-        BadScenario(name: "status out of range", yaml: header + "tasks:\n  - id: a\n    script: [{http_status: 302}]\n",
-                    keyPath: "tasks[0].script[0].http_status", line: 5, messageContains: "from 400 to 599, not 302"),
-        BadScenario(name: "duplicate task id", yaml: header + "tasks:\n  - {id: a, script: [{status: success}]}\n  - {id: a, script: [{status: success}]}\n",
-                    keyPath: "tasks[1].id", line: 5, messageContains: "duplicate task id 'a' (also tasks[0])"),
-        BadScenario(name: "no credentials", yaml: "project_id: p\n", keyPath: "", line: 1, messageContains: "accepts no credentials"),
-        BadScenario(name: "empty script", yaml: header + "tasks:\n  - {id: a, script: []}\n", keyPath: "tasks[0].script", line: 4, messageContains: "at least one step"),
-        BadScenario(name: "YAML syntax", yaml: header + "tasks: [\n", keyPath: "", line: nil, messageContains: "invalid YAML"),
-    ])
+    @Test(
+        "errors name the file, line, key and fix",
+        arguments: [
+            BadScenario(
+                name: "unknown top-level key", yaml: header + "taks: []\n", keyPath: "taks", line: 3,
+                messageContains: "unknown key 'taks'; did you mean 'tasks'?"),
+            BadScenario(
+                name: "unknown step key", yaml: header + "tasks:\n  - id: a\n    script:\n      - {status: running, poll: 2}\n",
+                keyPath: "tasks[0].script[0].poll", line: 6, messageContains: "did you mean 'polls'?"),
+            BadScenario(
+                name: "bad duration", yaml: header + "tasks:\n  - id: a\n    script:\n      - {status: running, for: 2x}\n",
+                keyPath: "tasks[0].script[0].for", line: 6, messageContains: "bad duration '2x'"),
+            BadScenario(
+                name: "duration without unit", yaml: header + "rate_limit: {requests: 1, per: 60}\n",
+                keyPath: "rate_limit.per", line: 3, messageContains: "bad duration '60'; write a number and a unit"),
+            BadScenario(
+                name: "polls not a number", yaml: header + "tasks:\n  - id: a\n    script: [{status: running, polls: three}]\n",
+                keyPath: "tasks[0].script[0].polls", line: 5, messageContains: "expected a whole number, found 'three'"),
+            BadScenario(name: "missing project", yaml: "tokens: [t]\n", keyPath: "", line: 1, messageContains: "missing required key 'project_id'"),
+            BadScenario(
+                name: "missing script", yaml: header + "tasks:\n  - id: a\n", keyPath: "tasks[0]", line: 4,
+                messageContains: "missing required key 'script'"),
+            BadScenario(
+                name: "step without answer", yaml: header + "tasks:\n  - id: a\n    script: [{polls: 2}]\n",
+                keyPath: "tasks[0].script[0]", line: 5, messageContains: "needs 'status'"),
+            BadScenario(
+                name: "both lengths", yaml: header + "tasks:\n  - id: a\n    script: [{status: running, polls: 2, for: 1s}]\n",
+                keyPath: "tasks[0].script[0]", line: 5, messageContains: "both 'polls' and 'for'"),
+            BadScenario(
+                name: "status out of range", yaml: header + "tasks:\n  - id: a\n    script: [{http_status: 302}]\n",
+                keyPath: "tasks[0].script[0].http_status", line: 5, messageContains: "from 400 to 599, not 302"),
+            BadScenario(
+                name: "duplicate task id",
+                yaml: header + "tasks:\n  - {id: a, script: [{status: success}]}\n  - {id: a, script: [{status: success}]}\n",
+                keyPath: "tasks[1].id", line: 5, messageContains: "duplicate task id 'a' (also tasks[0])"),
+            BadScenario(name: "no credentials", yaml: "project_id: p\n", keyPath: "", line: 1, messageContains: "accepts no credentials"),
+            BadScenario(
+                name: "empty script", yaml: header + "tasks:\n  - {id: a, script: []}\n", keyPath: "tasks[0].script", line: 4,
+                messageContains: "at least one step"),
+            BadScenario(name: "YAML syntax", yaml: header + "tasks: [\n", keyPath: "", line: nil, messageContains: "invalid YAML"),
+        ])
     func errors(_ bad: BadScenario) throws {
         let error = try #require(throws: SimulatorScenarioError.self) {
             try SimulatorScenario(yaml: bad.yaml, sourceName: "bad.yaml")
@@ -109,10 +126,12 @@ struct ScenarioTests {
         #expect(error.description.hasPrefix("/nonexistent/scenario.yaml: cannot read"))
     }
 
-    @Test("durations accept ms, s, m, h and decimals", arguments: [
-        ("500ms", Duration.milliseconds(500)), ("2s", .seconds(2)), ("1m", .seconds(60)),
-        ("1.5s", .milliseconds(1_500)), ("1h", .seconds(3_600)),
-    ])
+    @Test(
+        "durations accept ms, s, m, h and decimals",
+        arguments: [
+            ("500ms", Duration.milliseconds(500)), ("2s", .seconds(2)), ("1m", .seconds(60)),
+            ("1.5s", .milliseconds(1_500)), ("1h", .seconds(3_600)),
+        ])
     func durations(text: String, expected: Duration) throws {
         let scenario = try scenario(tasks: "  - {id: a, script: [{status: running, for: \(text)}]}")
         #expect(scenario.tasks[0].script[0].length == .duration(expected))

@@ -16,15 +16,16 @@ func withSimulator<T: Sendable>(
 
 /// A scenario with the default credentials and the given tasks (YAML list items).
 func scenario(tasks: String, extra: String = "") throws -> SimulatorScenario {
-    try SimulatorScenario(yaml: """
-    project_id: \(HTTPTestClient.projectID)
-    tokens: [demo-token, second-token]
-    access_keys:
-      - {access_key: HPUAEXAMPLEAK0000001, secret_key: ExampleSecretKey0000000000000000000000000}
-    \(extra)
-    tasks:
-    \(tasks)
-    """)
+    try SimulatorScenario(
+        yaml: """
+            project_id: \(HTTPTestClient.projectID)
+            tokens: [demo-token, second-token]
+            access_keys:
+              - {access_key: HPUAEXAMPLEAK0000001, secret_key: ExampleSecretKey0000000000000000000000000}
+            \(extra)
+            tasks:
+            \(tasks)
+            """)
 }
 
 let exampleCredentials = AccessKeyCredentials(

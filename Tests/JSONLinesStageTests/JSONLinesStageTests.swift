@@ -1,25 +1,16 @@
-import ExportPipeline
 import ExportStageKit
 import ExportStageTesting
 import Foundation
 import JSONLinesStage
-import Testing
 import TestSupport
+import Testing
 
 @Suite("jsonl stage")
 struct JSONLinesStageTests {
-    /// Builds a stage writing `name` inside `directory`.
-    func makeStage(_ directory: TemporaryDirectory, name: String = "out.jsonl", mode: String? = nil) throws -> JSONLinesStage {
-        var values: [String: StageOptionValue] = ["path": .string(name)]
-        if let mode { values["mode"] = .string(mode) }
-        let options = StageOptions(values, declarations: JSONLinesStage.options, baseDirectory: directory.path)
-        return try JSONLinesStage(options: options, context: StageBuildContext(index: 0, pipelineFile: directory.file("p.yaml")))
-    }
-
-    /// Feeds `results` to `stage` and finishes it.
-    func run(_ stage: JSONLinesStage, _ results: [ExportResult], context: RunContext = SampleResults.context()) async throws {
-        for result in results { try await stage.receive(result, context: context) }
-        try await stage.finish(summary: SampleResults.summary(of: results), context: context)
+    /// A harness that builds the stage from YAML options through the pipeline
+    /// loader, resolving relative paths against `directory`.
+    func harness(in directory: TemporaryDirectory) throws -> StageHarness<JSONLinesStage> {
+        try StageHarness(JSONLinesStage.self, directory: directory.path)
     }
 
     static let goldenSucceeded =
@@ -31,8 +22,8 @@ struct JSONLinesStageTests {
 
     @Test func writesGoldenLinesInFieldOrder() async throws {
         try await withTemporaryDirectory { directory in
-            let stage = try makeStage(directory)
-            try await run(stage, [SampleResults.succeeded(), SampleResults.errored(), SampleResults.tricky()])
+            try await harness(in: directory).run(
+                "path: out.jsonl", results: [SampleResults.succeeded(), SampleResults.errored(), SampleResults.tricky()])
             let expected = Self.goldenSucceeded + "\n" + Self.goldenErrored + "\n" + Self.goldenTricky + "\n"
             #expect(try directory.read("out.jsonl") == expected)
         }
@@ -41,8 +32,7 @@ struct JSONLinesStageTests {
     @Test func overwriteReplacesOldContentAndLeavesNoTempFiles() async throws {
         try await withTemporaryDirectory { directory in
             try directory.write("old line 1\nold line 2\n", to: "out.jsonl")
-            let stage = try makeStage(directory, mode: "overwrite")
-            try await run(stage, [SampleResults.succeeded()])
+            try await harness(in: directory).run("path: out.jsonl\nmode: overwrite", results: [SampleResults.succeeded()])
             #expect(try directory.read("out.jsonl") == Self.goldenSucceeded + "\n")
             #expect(try directory.entries() == ["out.jsonl"])
         }
@@ -51,8 +41,7 @@ struct JSONLinesStageTests {
     @Test func overwriteWithNoTasksWritesAnEmptyFile() async throws {
         try await withTemporaryDirectory { directory in
             try directory.write("old line\n", to: "out.jsonl")
-            let stage = try makeStage(directory)
-            try await run(stage, [])
+            try await harness(in: directory).run("path: out.jsonl", results: [])
             #expect(try directory.read("out.jsonl") == "")
             #expect(try directory.entries() == ["out.jsonl"])
         }
@@ -63,7 +52,7 @@ struct JSONLinesStageTests {
         try await withTemporaryDirectory { directory in
             try directory.write("old line\n", to: "out.jsonl")
             do {
-                let stage = try makeStage(directory, mode: mode)
+                let stage = try harness(in: directory).build("path: out.jsonl\nmode: \(mode)")
                 // Enough records to pass the stage's internal flush threshold.
                 for index in 0..<500 {
                     try await stage.receive(SampleResults.succeeded(id: "task-\(index)"), context: SampleResults.context())
@@ -79,8 +68,7 @@ struct JSONLinesStageTests {
     @Test func appendAddsWholeLinesToAnExistingFile() async throws {
         try await withTemporaryDirectory { directory in
             try directory.write(Self.goldenErrored + "\n", to: "out.jsonl")
-            let stage = try makeStage(directory, mode: "append")
-            try await run(stage, [SampleResults.succeeded(), SampleResults.tricky()])
+            try await harness(in: directory).run("path: out.jsonl\nmode: append", results: [SampleResults.succeeded(), SampleResults.tricky()])
             let expected = Self.goldenErrored + "\n" + Self.goldenSucceeded + "\n" + Self.goldenTricky + "\n"
             #expect(try directory.read("out.jsonl") == expected)
         }
@@ -88,8 +76,7 @@ struct JSONLinesStageTests {
 
     @Test func appendCreatesAMissingFile() async throws {
         try await withTemporaryDirectory { directory in
-            let stage = try makeStage(directory, mode: "append")
-            try await run(stage, [SampleResults.succeeded()])
+            try await harness(in: directory).run("path: out.jsonl\nmode: append", results: [SampleResults.succeeded()])
             #expect(try directory.read("out.jsonl") == Self.goldenSucceeded + "\n")
         }
     }
@@ -98,9 +85,10 @@ struct JSONLinesStageTests {
         try await withTemporaryDirectory { directory in
             let torn = Self.goldenErrored + "\n" + #"{"task_id":"task-9","task_na"#
             try directory.write(torn, to: "out.jsonl")
-            let stage = try makeStage(directory, mode: "append")
+            let harness = try harness(in: directory)
+            let stage = try harness.build("path: out.jsonl\nmode: append")
             let error = await #expect(throws: OutputFileError.self) {
-                try await run(stage, [SampleResults.succeeded()])
+                try await harness.run(stage, results: [SampleResults.succeeded()])
             }
             #expect(error?.message.contains("last line is incomplete") == true)
             #expect(try directory.read("out.jsonl") == torn)
@@ -116,8 +104,9 @@ struct JSONLinesStageTests {
             "ünïcødé 漏洞 🔐 e\u{301}",
         ]
         try await withTemporaryDirectory { directory in
-            let stage = try makeStage(directory)
-            try await run(stage, names.enumerated().map { SampleResults.succeeded(id: "t\($0.offset)", name: $0.element) })
+            try await harness(in: directory).run(
+                "path: out.jsonl", results: names.enumerated().map { SampleResults.succeeded(id: "t\($0.offset)", name: $0.element) }
+            )
             let data = try Data(contentsOf: URL(fileURLWithPath: directory.file("out.jsonl")))
             #expect(String(data: data, encoding: .utf8) != nil)
             let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
@@ -136,7 +125,8 @@ struct JSONLinesStageTests {
         // Past the flush threshold several times, with every field shape.
         var results: [ExportResult] = []
         for index in 0..<2_000 {
-            var result = [SampleResults.succeeded(id: "t\(index)"), SampleResults.errored(id: "t\(index)"), SampleResults.tricky(id: "t\(index)")][index % 3]
+            var result = [SampleResults.succeeded(id: "t\(index)"), SampleResults.errored(id: "t\(index)"), SampleResults.tricky(id: "t\(index)")][
+                index % 3]
             result.waitSeconds = [0, 0.0005, 1e20, .nan, 123_456.789, -2][index % 6]
             result.polls = index - 1_000
             result.firstPolledAt = index.isMultiple(of: 7) ? nil : Date(timeIntervalSince1970: Double(index * 86_399) - 1e9)
@@ -144,8 +134,7 @@ struct JSONLinesStageTests {
             results.append(result)
         }
         try await withTemporaryDirectory { directory in
-            let stage = try makeStage(directory, mode: mode)
-            try await run(stage, results)
+            try await harness(in: directory).run("path: out.jsonl\nmode: \(mode)", results: results)
             #expect(try directory.read("out.jsonl") == results.map(\.jsonLine).joined())
         }
     }
@@ -155,25 +144,47 @@ struct JSONLinesStageTests {
             try await withTemporaryDirectory { directory in
                 if mode == "append" { try directory.write(Self.goldenErrored + "\n", to: "out.jsonl") }
                 let context = SampleResults.context()
-                let stage = try makeStage(directory, mode: mode)
-                try await run(stage, [SampleResults.succeeded(), SampleResults.tricky()], context: context)
+                try await harness(in: directory).run(
+                    "path: out.jsonl\nmode: \(mode)", results: [SampleResults.succeeded(), SampleResults.tricky()], context: context
+                )
                 let digest = try FileDigest.ofFile(at: directory.file("out.jsonl"))
                 let size = try #require(try FileManager.default.attributesOfItem(atPath: directory.file("out.jsonl"))[.size] as? Int)
                 #expect(digest.bytes == size)
-                #expect(context.artifacts == [
-                    Artifact(stage: "jsonl", path: directory.file("out.jsonl"), bytes: digest.bytes, sha256: digest.sha256),
-                ])
+                #expect(
+                    context.artifacts == [
+                        Artifact(stage: "jsonl", path: directory.file("out.jsonl"), bytes: digest.bytes, sha256: digest.sha256)
+                    ])
             }
         }
     }
 
+    /// The stage's own check of `mode`, for a stage built in code: the
+    /// harness cannot reach it, because the loader refuses a mode outside the
+    /// declared choices before it builds the stage (see the next test), so
+    /// this one hands the stage its options directly.
     @Test func rejectsAnUnknownModeBuiltInCode() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let error = #expect(throws: StageOptionError.self) {
-            _ = try makeStage(directory, mode: "truncate")
+            let options = StageOptions(
+                ["path": .string("out.jsonl"), "mode": .string("truncate")], declarations: JSONLinesStage.options, baseDirectory: directory.path
+            )
+            _ = try JSONLinesStage(options: options, context: StageBuildContext(index: 0, pipelineFile: directory.file("p.yaml")))
         }
         #expect(error?.description == "option 'mode': unknown mode 'truncate'; use one of overwrite, append")
+    }
+
+    @Test func theLoaderRejectsAnUnknownModeInTheOptions() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let refusal = #expect(throws: StageHarnessError.self) {
+            _ = try harness(in: directory).build("path: out.jsonl\nmode: truncate")
+        }
+        #expect(refusal?.stageError == nil)
+        #expect(
+            refusal?.diagnostics == [
+                "options:2:11: error: 'mode' of stage 'jsonl' must be one of overwrite, append, not 'truncate'; write one of overwrite, append"
+            ])
     }
 
     @Test func declaresItsOptions() {

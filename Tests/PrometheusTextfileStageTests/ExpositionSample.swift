@@ -18,7 +18,10 @@ struct ExpositionSample: Equatable, CustomStringConvertible {
         var index = 0
         func take(while predicate: (Unicode.Scalar) -> Bool) -> String {
             var result = String.UnicodeScalarView()
-            while index < scalars.count, predicate(scalars[index]) { result.append(scalars[index]); index += 1 }
+            while index < scalars.count, predicate(scalars[index]) {
+                result.append(scalars[index])
+                index += 1
+            }
             return String(result)
         }
         func expect(_ scalar: Unicode.Scalar) throws {

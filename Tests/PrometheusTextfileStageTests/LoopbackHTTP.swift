@@ -1,11 +1,11 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Just enough HTTP over loopback to scrape node_exporter, without pulling
@@ -64,16 +64,16 @@ enum LoopbackHTTP {
         }
         let text = String(decoding: response, as: UTF8.self)
         guard let headerEnd = text.range(of: "\r\n\r\n"),
-              let status = text.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap({ Int($0) })
+            let status = text.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap({ Int($0) })
         else { throw Failure(description: "malformed HTTP response: \(text.prefix(200))") }
         return (status, String(text[headerEnd.upperBound...]))
     }
 
     private static func openSocket() throws -> Int32 {
         #if canImport(Glibc)
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let socket = socket(AF_INET, SOCK_STREAM, 0)
+            let socket = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard socket >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
         return socket

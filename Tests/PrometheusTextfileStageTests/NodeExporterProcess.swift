@@ -13,12 +13,14 @@ final class NodeExporterProcess {
         var lastFailure = "never started"
         for _ in 0..<3 {
             let port = try LoopbackHTTP.freePort()
-            let process = try ProcessRunner.start(executable, [
-                "--collector.disable-defaults",
-                "--collector.textfile",
-                "--collector.textfile.directory=\(directory)",
-                "--web.listen-address=127.0.0.1:\(port)",
-            ])
+            let process = try ProcessRunner.start(
+                executable,
+                [
+                    "--collector.disable-defaults",
+                    "--collector.textfile",
+                    "--collector.textfile.directory=\(directory)",
+                    "--web.listen-address=127.0.0.1:\(port)",
+                ])
             let deadline = Date().addingTimeInterval(timeout)
             while process.isRunning && Date() < deadline {
                 if let response = try? LoopbackHTTP.get(port: port, path: "/metrics", timeoutSeconds: 2), response.status == 200 {
@@ -28,7 +30,8 @@ final class NodeExporterProcess {
                 }
                 Thread.sleep(forTimeInterval: 0.1)
             }
-            lastFailure = process.isRunning ? "did not answer on port \(port) within \(timeout) s" : "exited (port \(port) taken?): \(process.standardError)"
+            lastFailure =
+                process.isRunning ? "did not answer on port \(port) within \(timeout) s" : "exited (port \(port) taken?): \(process.standardError)"
             process.terminate()
         }
         throw LoopbackHTTP.Failure(description: "node_exporter \(lastFailure)")

@@ -2,8 +2,8 @@ import ExportStageKit
 import ExportStageTesting
 import Foundation
 import PrometheusTextfileStage
-import Testing
 import TestSupport
+import Testing
 
 @Suite("prometheus-textfile file handling")
 struct PrometheusTextfileFileTests {
@@ -14,7 +14,10 @@ struct PrometheusTextfileFileTests {
             let run = try await harness.run("path: hss.prom", results: SampleResults.all)
             let text = try #require(run.text("hss.prom"))
             let digest = try FileDigest.ofFile(at: directory.file("hss.prom"))
-            #expect(run.artifacts == [Artifact(stage: "prometheus-textfile", path: directory.file("hss.prom"), bytes: digest.bytes, sha256: digest.sha256)])
+            #expect(
+                run.artifacts == [
+                    Artifact(stage: "prometheus-textfile", path: directory.file("hss.prom"), bytes: digest.bytes, sha256: digest.sha256)
+                ])
             #expect(digest.bytes == text.utf8.count)
             let attributes = try FileManager.default.attributesOfItem(atPath: directory.file("hss.prom"))
             #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o644)

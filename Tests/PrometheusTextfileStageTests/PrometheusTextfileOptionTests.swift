@@ -2,8 +2,8 @@ import ExportStageKit
 import ExportStageTesting
 import Foundation
 import PrometheusTextfileStage
-import Testing
 import TestSupport
+import Testing
 
 @Suite("prometheus-textfile options")
 struct PrometheusTextfileOptionTests {
@@ -69,12 +69,14 @@ struct PrometheusTextfileOptionTests {
         #expect(defaults.perTask)
         #expect(defaults.extraLabels.isEmpty)
 
-        let custom = try harness.build(#"""
+        let custom = try harness.build(
+            #"""
             path: /var/lib/node-exporter/hss.prom
             prefix: "_hss:export_2"
             per_task: false
             extra_labels: {job_name: nightly, _env2: ""}
-            """#).configuration
+            """#
+        ).configuration
         #expect(custom.path == "/var/lib/node-exporter/hss.prom")
         #expect(custom.prefix == "_hss:export_2")
         #expect(!custom.perTask)

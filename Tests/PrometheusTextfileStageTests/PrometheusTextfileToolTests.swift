@@ -2,18 +2,19 @@ import ExportStageKit
 import ExportStageTesting
 import Foundation
 import PrometheusTextfileStage
-import Testing
 import TestSupport
+import Testing
 
 @Suite("prometheus-textfile against promtool and node_exporter")
 struct PrometheusTextfileToolTests {
     /// Sample results plus names holding every character the format escapes.
     private static var trickyResults: [ExportResult] {
-        SampleResults.all + [#"say "hi""#, #"C:\exports\"#, "two\nlines", #"\"\\n"#].enumerated().map { index, name in
-            var result = SampleResults.succeeded(id: "escape-\(index)", name: name)
-            result.outcome = [.timedOut, .interrupted, .failed, .succeeded][index]
-            return result
-        }
+        SampleResults.all
+            + [#"say "hi""#, #"C:\exports\"#, "two\nlines", #"\"\\n"#].enumerated().map { index, name in
+                var result = SampleResults.succeeded(id: "escape-\(index)", name: name)
+                result.outcome = [.timedOut, .interrupted, .failed, .succeeded][index]
+                return result
+            }
     }
 
     /// Options of the stage, as in a pipeline file.
@@ -40,12 +41,15 @@ struct PrometheusTextfileToolTests {
     @Test("promtool does flag a lint problem (so the check above can fail)", .enabled(if: ExternalTool.shouldRun("promtool")))
     func promtoolCanComplain() async throws {
         let promtool = try ExternalTool.require("promtool", package: "prometheus")
-        let output = try await ProcessRunner.run(promtool, ["check", "metrics"], input: Data("# HELP x_total x\n# TYPE x_total gauge\nx_total 1\n".utf8))
+        let output = try await ProcessRunner.run(
+            promtool, ["check", "metrics"], input: Data("# HELP x_total x\n# TYPE x_total gauge\nx_total 1\n".utf8))
         #expect(output.status != 0)
         #expect(!(output.standardOutput + output.standardError).isEmpty)
     }
 
-    @Test("node_exporter's textfile collector serves every series with its labels intact", .enabled(if: ExternalTool.shouldRun("prometheus-node-exporter")))
+    @Test(
+        "node_exporter's textfile collector serves every series with its labels intact",
+        .enabled(if: ExternalTool.shouldRun("prometheus-node-exporter")))
     func servedByNodeExporter() async throws {
         let executable = try ExternalTool.require("prometheus-node-exporter", package: "prometheus-node-exporter")
         try await withTemporaryDirectory { directory in
@@ -62,7 +66,10 @@ struct PrometheusTextfileToolTests {
             #expect(served.matching("node_textfile_scrape_error").map(\.value) == ["0"])
             let tricky = try #require(SampleResults.tricky().taskName)
             let failed = served.matching("hss_export_task_outcome", ["task_id": "task-3", "outcome": "failed"])
-            #expect(failed.map(\.labels) == [["job_name": "nightly", "env": "prod \"eu\"", "task_id": "task-3", "task_name": tricky, "outcome": "failed"]])
+            #expect(
+                failed.map(\.labels) == [
+                    ["job_name": "nightly", "env": "prod \"eu\"", "task_id": "task-3", "task_name": tricky, "outcome": "failed"]
+                ])
             #expect(failed.map(\.value) == ["1"])
             #expect(served.matching("hss_export_task_info", ["task_id": "escape-3"]).first?.labels["task_name"] == #"\"\\n"#)
             #expect(served.matching("hss_export_task_info", ["task_id": "escape-2"]).first?.labels["task_name"] == "two\nlines")

@@ -12,7 +12,7 @@ let package = Package(
         .library(name: "MarkdownReportStage", targets: ["MarkdownReportStage"]),
     ],
     dependencies: [
-        .package(name: "hss-export", path: "../.."),
+        .package(name: "hss-export", path: "../..")
     ],
     targets: [
         // The stage sees only the stage API: no loader, no HTTP, no command line.

@@ -1,5 +1,6 @@
 import ExportStageKit
 import Foundation
+
 /// `${VAR}` and `${VAR:-default}` in scalar values, after YAML parsing.
 ///
 /// Working on parsed scalars (not on the file's text) keeps locations right

@@ -1,4 +1,5 @@
 public import ExportStageKit
+
 /// A validated pipeline file: where to ask, what to wait for, how, and the stages.
 public struct Pipeline: Sendable {
     /// The file it was loaded from (or a label such as `<demo>`).

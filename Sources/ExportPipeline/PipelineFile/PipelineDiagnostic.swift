@@ -1,4 +1,5 @@
 import ExportStageKit
+
 /// One problem in a pipeline file, located so editors and CI can point at it.
 public struct PipelineDiagnostic: Sendable, Equatable, CustomStringConvertible {
     /// The file (as given on the command line).

@@ -1,5 +1,5 @@
-public import ExportStageKit
 import Crypto
+public import ExportStageKit
 public import Foundation
 import Yams
 
@@ -47,7 +47,9 @@ public struct PipelineLoader: Sendable {
             throw PipelineLoadError(diagnostics: [PipelineDiagnostic(file: path, line: 0, column: 0, message: reason, fix: "check the path")])
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw PipelineLoadError(diagnostics: [PipelineDiagnostic(file: path, line: 0, column: 0, message: "the file is not UTF-8 text", fix: "save it as UTF-8")])
+            throw PipelineLoadError(diagnostics: [
+                PipelineDiagnostic(file: path, line: 0, column: 0, message: "the file is not UTF-8 text", fix: "save it as UTF-8")
+            ])
         }
         let absolute = FilePath.resolve(path, against: FileManager.default.currentDirectoryPath)
         return try load(yaml: text, file: path, baseDirectory: FilePath.directory(of: absolute))
@@ -67,7 +69,11 @@ public struct PipelineLoader: Sendable {
             throw PipelineLoadError(diagnostics: [PipelineDiagnostic(file: file, line: 0, column: 0, message: "cannot parse YAML: \(error)")])
         }
         guard let root else {
-            throw PipelineLoadError(diagnostics: [PipelineDiagnostic(file: file, line: 1, column: 1, message: "the pipeline file is empty", fix: "see docs/pipeline-file.md for the sections version, source, tasks, wait and stages")])
+            throw PipelineLoadError(diagnostics: [
+                PipelineDiagnostic(
+                    file: file, line: 1, column: 1, message: "the pipeline file is empty",
+                    fix: "see docs/pipeline-file.md for the sections version, source, tasks, wait and stages")
+            ])
         }
         let pipeline = reader.readPipeline(root, sha256: sha256)
         guard reader.diagnostics.isEmpty, let pipeline else {

@@ -21,7 +21,8 @@ extension PipelineReader {
         }
         let projectID = entries["project_id"].flatMap { string($0, key: "project_id") }
         if entries["project_id"] == nil {
-            report(at: node, "missing key 'project_id' in 'source'", fix: "add 'project_id: <your project id>' (IAM console, My Credentials, Projects)")
+            report(
+                at: node, "missing key 'project_id' in 'source'", fix: "add 'project_id: <your project id>' (IAM console, My Credentials, Projects)")
         }
         let enterpriseProjectID = entries["enterprise_project_id"].flatMap { string($0, key: "enterprise_project_id") }
         let caFile = entries["ca_file"].flatMap { string($0, key: "ca_file") }.map { FilePath.resolve($0, against: baseDirectory) }
@@ -41,7 +42,9 @@ extension PipelineReader {
         let hasToken = entries["token"] != nil || entries["token_file"] != nil
         let hasAccessKey = entries["access_key"] != nil || entries["secret_key"] != nil || entries["secret_key_file"] != nil
         if hasToken && hasAccessKey {
-            report(at: node, "'auth' sets both a token and an access key", fix: "keep either token/token_file or access_key with secret_key/secret_key_file")
+            report(
+                at: node, "'auth' sets both a token and an access key",
+                fix: "keep either token/token_file or access_key with secret_key/secret_key_file")
             return nil
         }
         if hasToken {
@@ -50,7 +53,9 @@ extension PipelineReader {
                 return nil
             }
             if entries["security_token"] != nil {
-                report(at: keyNode("security_token", in: node) ?? node, "'security_token' belongs to temporary access keys, not to a token", fix: "remove it, or use access_key and secret_key")
+                report(
+                    at: keyNode("security_token", in: node) ?? node, "'security_token' belongs to temporary access keys, not to a token",
+                    fix: "remove it, or use access_key and secret_key")
             }
             return entries["token"].flatMap { secret($0, key: "token") }.map(AuthSpec.token)
                 ?? entries["token_file"].flatMap { secretFile($0, key: "token_file") }.map(AuthSpec.token)
@@ -85,7 +90,9 @@ extension PipelineReader {
             guard let accessKey, let secretKey else { return nil }
             return .accessKey(accessKey: accessKey, secretKey: secretKey, securityToken: securityToken)
         }
-        report(at: node, "'auth' is empty", fix: "remove it to read HSS_AUTH_TOKEN or HUAWEICLOUD_SDK_AK/SK from the environment, or set token or access_key")
+        report(
+            at: node, "'auth' is empty",
+            fix: "remove it to read HSS_AUTH_TOKEN or HUAWEICLOUD_SDK_AK/SK from the environment, or set token or access_key")
         return nil
     }
 

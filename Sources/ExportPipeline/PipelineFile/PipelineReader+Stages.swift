@@ -18,7 +18,9 @@ extension PipelineReader {
             guard let (configured, pathNodes) = readStage(item, index: index) else { continue }
             for (path, pathNode) in zip(configured.outputPaths, pathNodes) {
                 if let owner = pathOwners[path] {
-                    report(at: pathNode, "stage \(index + 1) writes '\(path)', which stage \(owner + 1) writes too", fix: "give each stage its own output file")
+                    report(
+                        at: pathNode, "stage \(index + 1) writes '\(path)', which stage \(owner + 1) writes too",
+                        fix: "give each stage its own output file")
                 } else {
                     pathOwners[path] = index
                 }
@@ -31,7 +33,9 @@ extension PipelineReader {
     mutating func readStage(_ node: Node, index: Int) -> (ConfiguredStage, [Node])? {
         let label = "stage \(index + 1)"
         guard case .mapping(let mapping) = node else {
-            report(at: node, "\(label) must be a mapping with 'type' and its options, not \(kindName(node))", fix: "write '- type: jsonl' and the stage's options below it")
+            report(
+                at: node, "\(label) must be a mapping with 'type' and its options, not \(kindName(node))",
+                fix: "write '- type: jsonl' and the stage's options below it")
             return nil
         }
         guard let typeNode = mapping.first(where: { $0.key.scalar?.string == "type" })?.value else {
@@ -41,7 +45,9 @@ extension PipelineReader {
         guard let typeName = string(typeNode, key: "type") else { return nil }
         guard let stageType = loader.registry.stage(named: typeName) else {
             let suggestion = Suggestion.closest(to: typeName, in: loader.registry.typeNames).map { "did you mean '\($0)'? " } ?? ""
-            report(at: typeNode, "unknown stage type '\(typeName)'", fix: suggestion + "known types: " + loader.registry.typeNames.joined(separator: ", ") + " (hss-export stages lists them)")
+            report(
+                at: typeNode, "unknown stage type '\(typeName)'",
+                fix: suggestion + "known types: " + loader.registry.typeNames.joined(separator: ", ") + " (hss-export stages lists them)")
             return nil
         }
         let declarations = stageType.options
@@ -52,7 +58,9 @@ extension PipelineReader {
             guard let key = keyNode.scalar?.string, key != "type" else { continue }
             guard let declaration = declarations.first(where: { $0.name == key }) else {
                 let names = declarations.map(\.name)
-                report(at: keyNode, "unknown key '\(key)' in stage '\(typeName)'", fix: names.isEmpty ? "this stage takes no options" : Suggestion.fix(for: key, in: names))
+                report(
+                    at: keyNode, "unknown key '\(key)' in stage '\(typeName)'",
+                    fix: names.isEmpty ? "this stage takes no options" : Suggestion.fix(for: key, in: names))
                 failed = true
                 continue
             }
@@ -78,10 +86,14 @@ extension PipelineReader {
                 var isDirectory: ObjCBool = false
                 let directory = FilePath.directory(of: path)
                 if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue {
-                    report(at: pathNode, "the directory of '\(path)' does not exist", fix: "create \(directory) first (hss-export does not create directories)")
+                    report(
+                        at: pathNode, "the directory of '\(path)' does not exist",
+                        fix: "create \(directory) first (hss-export does not create directories)")
                     failed = true
                 } else if !FileManager.default.isWritableFile(atPath: directory) {
-                    report(at: pathNode, "cannot write to the directory of '\(path)'", fix: "give the user running hss-export write permission on \(directory)")
+                    report(
+                        at: pathNode, "cannot write to the directory of '\(path)'",
+                        fix: "give the user running hss-export write permission on \(directory)")
                     failed = true
                 }
             }
@@ -130,7 +142,9 @@ extension PipelineReader {
             guard let value = string(node, key: key) else { return nil }
             guard choices.contains(value) else {
                 let hint = Suggestion.closest(to: value, in: choices).map { "did you mean '\($0)'? " } ?? ""
-                report(at: node, "'\(key)' of stage '\(stageType)' must be one of \(choices.joined(separator: ", ")), not '\(value)'", fix: hint + "write one of " + choices.joined(separator: ", "))
+                report(
+                    at: node, "'\(key)' of stage '\(stageType)' must be one of \(choices.joined(separator: ", ")), not '\(value)'",
+                    fix: hint + "write one of " + choices.joined(separator: ", "))
                 return nil
             }
             return .string(value)

@@ -27,7 +27,9 @@ extension PipelineReader {
                 guard let path = string(fileNode, key: "file") else { return nil }
                 let resolved = FilePath.resolve(path, against: baseDirectory)
                 guard let data = FileManager.default.contents(atPath: resolved), let text = String(data: data, encoding: .utf8) else {
-                    report(at: fileNode, "cannot read the task file '\(resolved)'", fix: "check the path (relative paths start at the pipeline file's directory)")
+                    report(
+                        at: fileNode, "cannot read the task file '\(resolved)'",
+                        fix: "check the path (relative paths start at the pipeline file's directory)")
                     return nil
                 }
                 tasks = taskList(text, origin: "task file '\(path)'", node: fileNode)

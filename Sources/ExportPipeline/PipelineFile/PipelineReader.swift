@@ -65,10 +65,13 @@ struct PipelineReader {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
             let detail = context.map { "\(problem) (\($0.text) at \($0.mark))" } ?? problem
-            return PipelineDiagnostic(file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(detail)", fix: "check indentation and quoting around this spot")
+            return PipelineDiagnostic(
+                file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(detail)",
+                fix: "check indentation and quoting around this spot")
         case let .duplicatedKeysInMapping(duplicates, context):
             let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            return PipelineDiagnostic(file: file, line: context.mark.line, column: context.mark.column, message: "duplicate key \(keys)", fix: "keep one of them")
+            return PipelineDiagnostic(
+                file: file, line: context.mark.line, column: context.mark.column, message: "duplicate key \(keys)", fix: "keep one of them")
         default:
             return PipelineDiagnostic(file: file, line: 0, column: 0, message: "invalid YAML: \(error)")
         }
@@ -133,7 +136,9 @@ struct PipelineReader {
         switch Interpolation.expand(scalar.string, environment: loader.environment) {
         case .success(let value):
             if value.isEmpty && !allowEmpty {
-                report(at: node, "'\(key)' is empty after interpolating '\(scalar.string)'", fix: "set the variable to a non-empty value or give a default with ${VAR:-default}")
+                report(
+                    at: node, "'\(key)' is empty after interpolating '\(scalar.string)'",
+                    fix: "set the variable to a non-empty value or give a default with ${VAR:-default}")
                 return nil
             }
             return value
@@ -149,11 +154,15 @@ struct PipelineReader {
     mutating func integer(_ node: Node, key: String, range: ClosedRange<Int>) -> Int? {
         guard let text = string(node, key: key) else { return nil }
         guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
-            report(at: node, "'\(key)' must be an integer, not '\(text)'", fix: "write a whole number between \(range.lowerBound) and \(range.upperBound)")
+            report(
+                at: node, "'\(key)' must be an integer, not '\(text)'",
+                fix: "write a whole number between \(range.lowerBound) and \(range.upperBound)")
             return nil
         }
         guard range.contains(value) else {
-            report(at: node, "'\(key)' is \(value), outside \(range.lowerBound)...\(range.upperBound)", fix: "use a value between \(range.lowerBound) and \(range.upperBound)")
+            report(
+                at: node, "'\(key)' is \(value), outside \(range.lowerBound)...\(range.upperBound)",
+                fix: "use a value between \(range.lowerBound) and \(range.upperBound)")
             return nil
         }
         return value
@@ -166,7 +175,9 @@ struct PipelineReader {
             return nil
         }
         guard range.contains(value) else {
-            report(at: node, "'\(key)' is \(text), outside \(range.lowerBound)...\(range.upperBound)", fix: "use a value between \(range.lowerBound) and \(range.upperBound)")
+            report(
+                at: node, "'\(key)' is \(text), outside \(range.lowerBound)...\(range.upperBound)",
+                fix: "use a value between \(range.lowerBound) and \(range.upperBound)")
             return nil
         }
         return value

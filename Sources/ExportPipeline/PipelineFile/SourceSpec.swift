@@ -1,4 +1,5 @@
 import ExportStageKit
+
 /// Where and as whom to query HSS, as the pipeline file describes it.
 public struct SourceSpec: Sendable, Equatable {
     /// The region id (e.g. `cn-north-4`); selects the endpoint unless

@@ -1,4 +1,5 @@
 import ExportStageKit
+
 /// The version of hss-export, for `--version`, the User-Agent and manifests.
 public enum HSSExportVersion {
     /// Semantic version of this build.

@@ -79,7 +79,8 @@ public struct PipelineRunner: Sendable {
         }
         await waiting.value
         let results = delivery.results
-        let summary = RunSummary(runID: runID, startedAt: startedAt, finishedAt: clock.date(at: clock.now), results: results, interrupted: interruption.isTriggered)
+        let summary = RunSummary(
+            runID: runID, startedAt: startedAt, finishedAt: clock.date(at: clock.now), results: results, interrupted: interruption.isTriggered)
         await delivery.finish(summary: summary, context: context)
         return RunReport(results: results, summary: summary, stageFailures: delivery.failures, artifacts: context.artifacts)
     }

@@ -1,4 +1,5 @@
 public import ExportStageKit
+
 /// What a run did: every record, the summary, failed stages and the exit code.
 public struct RunReport: Sendable {
     /// One record per task, in pipeline-file order.

@@ -1,4 +1,5 @@
 import ExportStageKit
+
 /// The request budget shared by every task of a run: at most `requests`
 /// requests in any window of `period` *as the server sees them*, handed out
 /// in order, plus a pause after the API throttles us.

@@ -1,4 +1,5 @@
 public import ExportStageKit
+
 /// The pipeline-level fields every record of a run carries.
 public struct ResultScope: Sendable, Equatable {
     /// The project queried.

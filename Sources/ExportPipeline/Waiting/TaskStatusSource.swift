@@ -1,4 +1,5 @@
 public import ExportStageKit
+
 /// Where the waiter gets a task's status from: the HSS client in production.
 ///
 /// Kept in the core so the waiter (backoff, budget, deadlines) is independent

@@ -144,7 +144,8 @@ public struct TaskWaiter: Sendable {
                 }
                 tracker.apply(status)
                 lastPollUnreachable = false
-                logger.debug("polled", metadata: ["task_id": "\(task.id)", "task_status": "\(status.taskStatus ?? "-")", "poll": "\(tracker.result.polls)"])
+                logger.debug(
+                    "polled", metadata: ["task_id": "\(task.id)", "task_status": "\(status.taskStatus ?? "-")", "poll": "\(tracker.result.polls)"])
                 await onEvent(.polled(index: index, taskID: task.id, status: status.taskStatus))
                 switch status.taskStatus {
                 case "success": return tracker.finish(.succeeded, clock: clock)
@@ -165,7 +166,9 @@ public struct TaskWaiter: Sendable {
                 case .throttled(let retryAfter):
                     lastPollUnreachable = false
                     let wait = max(retryAfter ?? delay, delay)
-                    logger.notice("throttled by HSS; pausing all requests", metadata: ["task_id": "\(task.id)", "retry_after_s": "\(DurationText.seconds(in: wait))"])
+                    logger.notice(
+                        "throttled by HSS; pausing all requests",
+                        metadata: ["task_id": "\(task.id)", "retry_after_s": "\(DurationText.seconds(in: wait))"])
                     await budget.pause(for: wait)
                     delay = wait
                 case .transient:

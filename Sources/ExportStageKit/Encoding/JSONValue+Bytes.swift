@@ -165,7 +165,8 @@ package struct RawWriter {
                     write("\\u00")
                     write(Self.hexDigit(byte >> 4))
                     write(Self.hexDigit(byte & 0x0F))
-                case 0xE2 where escapingLineSeparators && count - index >= 3 && source[index + 1] == 0x80
+                case 0xE2
+                where escapingLineSeparators && count - index >= 3 && source[index + 1] == 0x80
                     && (source[index + 2] == 0xA8 || source[index + 2] == 0xA9):
                     // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
                     write(source[index + 2] == 0xA8 ? "\\u2028" : "\\u2029")
@@ -187,7 +188,8 @@ package struct RawWriter {
         let highs: UInt64 = 0x8080_8080_8080_8080
         func hasZeroByte(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
         let control = (word &- ones &* 0x20) & ~word & highs
-        return (control | hasZeroByte(word ^ (ones &* 0x22)) | hasZeroByte(word ^ (ones &* 0x5C))
+        return
+            (control | hasZeroByte(word ^ (ones &* 0x22)) | hasZeroByte(word ^ (ones &* 0x5C))
             | hasZeroByte(word ^ (ones &* 0xE2))) != 0
     }
 

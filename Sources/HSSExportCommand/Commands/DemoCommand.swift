@@ -9,7 +9,8 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Start the built-in HSS simulator on loopback and run the demo pipeline against it.",
-        discussion: "Writes results.jsonl, results.csv, hss_export.prom and manifest.json.gz into --out and prints where they are. One demo task fails on purpose, to show how failures look; the demo itself exits 0 when the run went as scripted."
+        discussion:
+            "Writes results.jsonl, results.csv, hss_export.prom and manifest.json.gz into --out and prints where they are. One demo task fails on purpose, to show how failures look; the demo itself exits 0 when the run went as scripted."
     )
 
     @Option(help: "Where to write the outputs (created if missing).")
@@ -40,7 +41,8 @@ struct DemoCommand: AsyncParsableCommand {
         _ = session.finish(report)
         let expected: RunExitCode = .taskFailed
         guard report.exitCode == expected else {
-            throw session.failure("the demo did not go as scripted (exit \(report.exitCode.rawValue), expected \(expected.rawValue))", exitCode: report.exitCode)
+            throw session.failure(
+                "the demo did not go as scripted (exit \(report.exitCode.rawValue), expected \(expected.rawValue))", exitCode: report.exitCode)
         }
         Console.printLine("demo finished as scripted (one task fails on purpose); outputs are in \(outDirectory)")
     }

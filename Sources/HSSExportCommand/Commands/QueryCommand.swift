@@ -9,7 +9,8 @@ struct QueryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query",
         abstract: "Ask HSS once for an export task and print it as one JSON line.",
-        discussion: "Credentials come from HSS_AUTH_TOKEN or HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK (+ HUAWEICLOUD_SDK_SECURITY_TOKEN). Exits 3 when HSS refuses or cannot be reached."
+        discussion:
+            "Credentials come from HSS_AUTH_TOKEN or HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK (+ HUAWEICLOUD_SDK_SECURITY_TOKEN). Exits 3 when HSS refuses or cannot be reached."
     )
 
     @Argument(help: "The export task id.")

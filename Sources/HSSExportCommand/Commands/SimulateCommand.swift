@@ -10,7 +10,8 @@ struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract: "Serve the built-in HSS API simulator on loopback until interrupted.",
-        discussion: "Prints its base URL (http://127.0.0.1:PORT) as the first line of stdout. Without --scenario it serves the built-in scenario: project 0a1b2c3d4e5f60718293a4b5c6d7e8f9, token demo-token, AK HPUAEXAMPLEAK0000001, four tasks. See docs/simulator.md."
+        discussion:
+            "Prints its base URL (http://127.0.0.1:PORT) as the first line of stdout. Without --scenario it serves the built-in scenario: project 0a1b2c3d4e5f60718293a4b5c6d7e8f9, token demo-token, AK HPUAEXAMPLEAK0000001, four tasks. See docs/simulator.md."
     )
 
     @Option(help: "A scenario YAML file (tasks, credentials, rate limit).")

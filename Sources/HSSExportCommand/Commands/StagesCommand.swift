@@ -15,13 +15,14 @@ struct StagesCommand: AsyncParsableCommand {
     func run() async throws {
         let stages = CommandEnvironment.registry.stageTypes
         if json {
-            let document = JSONValue.array(stages.map { stage in
-                .object([
-                    ("type", .string(stage.typeName)),
-                    ("summary", .string(stage.summary)),
-                    ("options", .array(stage.options.map(\.jsonValue))),
-                ])
-            })
+            let document = JSONValue.array(
+                stages.map { stage in
+                    .object([
+                        ("type", .string(stage.typeName)),
+                        ("summary", .string(stage.summary)),
+                        ("options", .array(stage.options.map(\.jsonValue))),
+                    ])
+                })
             Console.printLine(document.serialized)
             return
         }

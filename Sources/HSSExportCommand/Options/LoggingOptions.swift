@@ -23,4 +23,3 @@ struct LoggingOptions: ParsableArguments {
         return logger
     }
 }
-

@@ -11,7 +11,9 @@ extension RunReport {
             return count > 0 ? "\(count) \(outcome.rawValue.replacingOccurrences(of: "_", with: " "))" : nil
         }
         let duration = String(format: "%.2f", summary.durationSeconds)
-        lines.append("run \(summary.runID): \(summary.taskCount) task\(summary.taskCount == 1 ? "" : "s") in \(duration) s: " + (counts.isEmpty ? "nothing to do" : counts.joined(separator: ", ")))
+        lines.append(
+            "run \(summary.runID): \(summary.taskCount) task\(summary.taskCount == 1 ? "" : "s") in \(duration) s: "
+                + (counts.isEmpty ? "nothing to do" : counts.joined(separator: ", ")))
         for result in results where result.outcome != .succeeded {
             var line = "  \(result.taskID): \(result.outcome.rawValue)"
             if let error = result.error { line += " (\(error.code): \(error.message))" }

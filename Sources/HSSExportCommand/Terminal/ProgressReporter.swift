@@ -27,7 +27,8 @@ final class ProgressReporter: Sendable {
                 state.outcomes[result.outcome, default: 0] += 1
             }
             let outcomes = TaskOutcome.allCases.compactMap { outcome in state.outcomes[outcome].map { "\($0) \(outcome.rawValue)" } }
-            return "hss-export: \(state.finished)/\(taskCount) done, \(state.polls) polls" + (outcomes.isEmpty ? "" : " (" + outcomes.joined(separator: ", ") + ")")
+            return "hss-export: \(state.finished)/\(taskCount) done, \(state.polls) polls"
+                + (outcomes.isEmpty ? "" : " (" + outcomes.joined(separator: ", ") + ")")
         }
         console.showProgress(text)
     }

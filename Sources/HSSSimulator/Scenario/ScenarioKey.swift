@@ -34,10 +34,11 @@ extension KeyedDecodingContainer where Key == ScenarioKey {
     func rejectUnknownKeys(allowed: [String]) throws {
         for key in allKeys where !allowed.contains(key.stringValue) {
             let suggestion = Self.closest(to: key.stringValue, in: allowed).map { "did you mean '\($0)'? " } ?? ""
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: codingPath + [key],
-                debugDescription: "unknown key '\(key.stringValue)'; \(suggestion)allowed here: \(allowed.joined(separator: ", "))"
-            ))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: codingPath + [key],
+                    debugDescription: "unknown key '\(key.stringValue)'; \(suggestion)allowed here: \(allowed.joined(separator: ", "))"
+                ))
         }
     }
 

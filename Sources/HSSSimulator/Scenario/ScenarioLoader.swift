@@ -128,7 +128,8 @@ enum ScenarioLoader {
         case is [Any].Type: return "a list"
         default:
             let name = "\(type)"
-            return name.hasPrefix("Array") || name.hasPrefix("[") ? "a list" : (name.contains("Dictionary") || name.contains("Key") ? "a mapping" : "a \(name)")
+            return name.hasPrefix("Array") || name.hasPrefix("[")
+                ? "a list" : (name.contains("Dictionary") || name.contains("Key") ? "a mapping" : "a \(name)")
         }
     }
 }

@@ -17,7 +17,10 @@ extension SimulatorScenario {
             throw container.invalid("latency", "must not be negative")
         }
         if tokens.isEmpty && accessKeys.isEmpty {
-            throw container.invalid(nil, "accepts no credentials, so every request would get 401; add 'tokens: [my-token]' or 'access_keys: [{access_key: AK, secret_key: SK}]'")
+            throw container.invalid(
+                nil,
+                "accepts no credentials, so every request would get 401; add 'tokens: [my-token]' or 'access_keys: [{access_key: AK, secret_key: SK}]'"
+            )
         }
         if tokens.contains(where: \.isEmpty) {
             throw container.invalid("tokens", "must not contain an empty token")
@@ -25,10 +28,11 @@ extension SimulatorScenario {
         var seen: [String: Int] = [:]
         for (index, task) in tasks.enumerated() {
             if let first = seen[task.id] {
-                throw DecodingError.dataCorrupted(.init(
-                    codingPath: container.codingPath + [ScenarioKey("tasks"), ScenarioKey(index: index), ScenarioKey("id")],
-                    debugDescription: "duplicate task id '\(task.id)' (also tasks[\(first)]); give every task its own id"
-                ))
+                throw DecodingError.dataCorrupted(
+                    .init(
+                        codingPath: container.codingPath + [ScenarioKey("tasks"), ScenarioKey(index: index), ScenarioKey("id")],
+                        debugDescription: "duplicate task id '\(task.id)' (also tasks[\(first)]); give every task its own id"
+                    ))
             }
             seen[task.id] = index
         }

@@ -37,75 +37,75 @@ extension SimulatorScenario {
 
     /// The text of the built-in scenario; `Resources/default-scenario.yaml` holds the same bytes.
     public static let defaultYAML = #"""
-    # HSS simulator scenario (the built-in default).
-    #
-    # Format (all keys snake_case; unknown keys are errors):
-    #   project_id:   required; the {project_id} every path must carry
-    #   tokens:       accepted X-Auth-Token values
-    #   access_keys:  accepted AK/SK pairs: [{access_key, secret_key}] (SDK-HMAC-SHA256)
-    #   rate_limit:   {requests: N, per: DURATION} per user (token or AK); default 600 per 60s
-    #   latency:      optional DURATION added before every response
-    #   tasks:        list of {id, name, file_id, file_name, script}
-    #                 (name defaults to id, file_id to file-<id>, file_name to <id>.zip)
-    #   script:       ordered steps, each with exactly one of
-    #                   status: STRING        task_status to answer (success, failure, running
-    #                                         or any other string, sent verbatim)
-    #                   http_status: 400-599  answer this HTTP error in HSS error format
-    #                                         (optional error_code, error_msg)
-    #                 and at most one of
-    #                   polls: N              for the next N polls
-    #                   for: DURATION         until DURATION after the step's first poll
-    #                 A step without a length, and the last step, answer every later poll.
-    #   DURATION:     as in pipeline files: 500ms, 2s, 1.5m, 1h, 1m30s
-    #
-    # At least one token or access key is required; task ids must be unique.
+        # HSS simulator scenario (the built-in default).
+        #
+        # Format (all keys snake_case; unknown keys are errors):
+        #   project_id:   required; the {project_id} every path must carry
+        #   tokens:       accepted X-Auth-Token values
+        #   access_keys:  accepted AK/SK pairs: [{access_key, secret_key}] (SDK-HMAC-SHA256)
+        #   rate_limit:   {requests: N, per: DURATION} per user (token or AK); default 600 per 60s
+        #   latency:      optional DURATION added before every response
+        #   tasks:        list of {id, name, file_id, file_name, script}
+        #                 (name defaults to id, file_id to file-<id>, file_name to <id>.zip)
+        #   script:       ordered steps, each with exactly one of
+        #                   status: STRING        task_status to answer (success, failure, running
+        #                                         or any other string, sent verbatim)
+        #                   http_status: 400-599  answer this HTTP error in HSS error format
+        #                                         (optional error_code, error_msg)
+        #                 and at most one of
+        #                   polls: N              for the next N polls
+        #                   for: DURATION         until DURATION after the step's first poll
+        #                 A step without a length, and the last step, answer every later poll.
+        #   DURATION:     as in pipeline files: 500ms, 2s, 1.5m, 1h, 1m30s
+        #
+        # At least one token or access key is required; task ids must be unique.
 
-    project_id: 0a1b2c3d4e5f60718293a4b5c6d7e8f9
+        project_id: 0a1b2c3d4e5f60718293a4b5c6d7e8f9
 
-    tokens:
-      - demo-token
+        tokens:
+          - demo-token
 
-    access_keys:
-      - access_key: HPUAEXAMPLEAK0000001
-        secret_key: ExampleSecretKey0000000000000000000000000
+        access_keys:
+          - access_key: HPUAEXAMPLEAK0000001
+            secret_key: ExampleSecretKey0000000000000000000000000
 
-    # Generous, so the demo never waits; lower it to exercise 429 handling.
-    rate_limit:
-      requests: 600
-      per: 60s
+        # Generous, so the demo never waits; lower it to exercise 429 handling.
+        rate_limit:
+          requests: 600
+          per: 60s
 
-    tasks:
-      - id: export-vul-0001
-        name: Vulnerability export
-        file_id: file-vul-0001
-        file_name: vulnerabilities.zip
-        script:
-          - {status: running, polls: 3}
-          - {status: success}
+        tasks:
+          - id: export-vul-0001
+            name: Vulnerability export
+            file_id: file-vul-0001
+            file_name: vulnerabilities.zip
+            script:
+              - {status: running, polls: 3}
+              - {status: success}
 
-      - id: export-event-0002
-        name: Security event export
-        file_id: file-event-0002
-        file_name: security-events.zip
-        script:
-          - {status: running, polls: 2}
-          - {status: success}
+          - id: export-event-0002
+            name: Security event export
+            file_id: file-event-0002
+            file_name: security-events.zip
+            script:
+              - {status: running, polls: 2}
+              - {status: success}
 
-      - id: export-baseline-0003
-        name: Baseline check export
-        file_id: file-baseline-0003
-        file_name: baseline-checks.zip
-        script:
-          - {status: running, polls: 1}
-          - {status: failure}
+          - id: export-baseline-0003
+            name: Baseline check export
+            file_id: file-baseline-0003
+            file_name: baseline-checks.zip
+            script:
+              - {status: running, polls: 1}
+              - {status: failure}
 
-      - id: export-report-0004
-        name: Monthly security report
-        file_id: file-report-0004
-        file_name: monthly-report.zip
-        script:
-          - {status: running, for: 1s}
-          - {status: success}
+          - id: export-report-0004
+            name: Monthly security report
+            file_id: file-report-0004
+            file_name: monthly-report.zip
+            script:
+              - {status: running, for: 1s}
+              - {status: success}
 
-    """#
+        """#
 }

@@ -32,7 +32,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         if let token = request.headers[Self.authTokenHeader] {
             guard let index = tokens.firstIndex(where: { Hex.constantTimeEquals($0, token) }) else {
-                throw HSSAPIError.unauthorized("the X-Auth-Token is not valid for this project; get a new token from IAM (the simulator accepts the scenario's 'tokens')")
+                throw HSSAPIError.unauthorized(
+                    "the X-Auth-Token is not valid for this project; get a new token from IAM (the simulator accepts the scenario's 'tokens')")
             }
             context.user = "token#\(index + 1)"
         } else if request.headers[.authorization] != nil {
@@ -53,7 +54,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 throw HSSAPIError.unauthorized(reason)
             }
         } else {
-            throw HSSAPIError.unauthorized("no credentials; send X-Auth-Token or sign the request with SDK-HMAC-SHA256 (Authorization and X-Sdk-Date headers)")
+            throw HSSAPIError.unauthorized(
+                "no credentials; send X-Auth-Token or sign the request with SDK-HMAC-SHA256 (Authorization and X-Sdk-Date headers)")
         }
         context.logger[metadataKey: "user"] = .string(context.user ?? "")
         return try await next(request, context)

@@ -22,13 +22,16 @@ struct HSSAPIError: Error {
     static func throttled(retryAfterSeconds: Int, limit: SimulatorScenario.RateLimit) -> Self {
         .init(
             status: 429, code: "APIG.0308",
-            message: "The request is throttled: more than \(limit.requests) requests per \(DurationText.format(limit.per)) for this user; retry after \(retryAfterSeconds) s",
+            message:
+                "The request is throttled: more than \(limit.requests) requests per \(DurationText.format(limit.per)) for this user; retry after \(retryAfterSeconds) s",
             retryAfterSeconds: retryAfterSeconds
         )
     }
 
     static func projectHeaderMismatch(header: String, path: String) -> Self {
-        .init(status: 400, code: "HSS.1002", message: "X-Project-Id '\(header)' does not match the project id '\(path)' in the path; send the same project id in both")
+        .init(
+            status: 400, code: "HSS.1002",
+            message: "X-Project-Id '\(header)' does not match the project id '\(path)' in the path; send the same project id in both")
     }
 
     static func projectNotFound(_ projectID: String) -> Self {

@@ -59,14 +59,15 @@ public struct MarkdownReport: Sendable, Equatable {
         lines.append(Self.row(Self.columns))
         lines.append("| --- | --- | --- | ---: | ---: | --- |")
         for result in listed {
-            lines.append(Self.row([
-                MarkdownText.escape(result.taskID),
-                MarkdownText.escape(result.taskName ?? ""),
-                result.outcome.rawValue,
-                String(result.polls),
-                Self.seconds(result.waitSeconds),
-                MarkdownText.escape(result.error.map { "\($0.code): \($0.message)" } ?? ""),
-            ]))
+            lines.append(
+                Self.row([
+                    MarkdownText.escape(result.taskID),
+                    MarkdownText.escape(result.taskName ?? ""),
+                    result.outcome.rawValue,
+                    String(result.polls),
+                    Self.seconds(result.waitSeconds),
+                    MarkdownText.escape(result.error.map { "\($0.code): \($0.message)" } ?? ""),
+                ]))
         }
         return lines
     }

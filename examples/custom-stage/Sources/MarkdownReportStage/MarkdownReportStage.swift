@@ -29,7 +29,8 @@ public actor MarkdownReportStage: ExportStage {
     public static let options: [StageOption] = [
         StageOption(
             "path", .outputPath, required: true,
-            help: "The Markdown file to write (.md or .markdown), replaced atomically; a relative path is resolved against the pipeline file's directory."
+            help:
+                "The Markdown file to write (.md or .markdown), replaced atomically; a relative path is resolved against the pipeline file's directory."
         ),
         StageOption("title", .string, default: .string(defaultTitle), help: "The report's heading, one line."),
         StageOption(
@@ -62,7 +63,8 @@ public actor MarkdownReportStage: ExportStage {
         }
         let title = options.string("title") ?? Self.defaultTitle
         if title.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw StageOptionError(option: "title", message: "is blank", fix: "give the report a heading, or remove 'title' for '\(Self.defaultTitle)'")
+            throw StageOptionError(
+                option: "title", message: "is blank", fix: "give the report a heading, or remove 'title' for '\(Self.defaultTitle)'")
         }
         if title.contains(where: \.isNewline) {
             throw StageOptionError(option: "title", message: "spans several lines", fix: "write the heading on one line")

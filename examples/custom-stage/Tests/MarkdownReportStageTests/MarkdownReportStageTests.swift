@@ -13,36 +13,37 @@ import Testing
         defer { harness.removeDirectory() }
         let run = try await harness.run("path: report.md", results: Fixture.results, summary: Fixture.summary, context: Fixture.context())
 
-        #expect(run.text("report.md") == """
-            # HSS export run
+        #expect(
+            run.text("report.md") == """
+                # HSS export run
 
-            Run 20250101020000-1a2b3c4d of nightly.pipeline.yaml, hss-export 0.1.0.
+                Run 20250101020000-1a2b3c4d of nightly.pipeline.yaml, hss-export 0.1.0.
 
-            ## Tasks
+                ## Tasks
 
-            | Task | Name | Outcome | Polls | Wait (s) | Error |
-            | --- | --- | --- | ---: | ---: | --- |
-            | export-vul-0001 | Vulnerability export | succeeded | 4 | 61.250 |  |
-            | export-baseline-0003 | Baseline \\| check \\*nightly\\* | failed | 2 | 0.500 |  |
-            | export-x\\_0005 |  | error | 1 | 0.000 | APIG.0301: Incorrect IAM authentication information: token expired \\<retry\\> |
+                | Task | Name | Outcome | Polls | Wait (s) | Error |
+                | --- | --- | --- | ---: | ---: | --- |
+                | export-vul-0001 | Vulnerability export | succeeded | 4 | 61.250 |  |
+                | export-baseline-0003 | Baseline \\| check \\*nightly\\* | failed | 2 | 0.500 |  |
+                | export-x\\_0005 |  | error | 1 | 0.000 | APIG.0301: Incorrect IAM authentication information: token expired \\<retry\\> |
 
-            ## Summary
+                ## Summary
 
-            | Outcome | Tasks |
-            | --- | ---: |
-            | succeeded | 1 |
-            | failed | 1 |
-            | timed_out | 0 |
-            | error | 1 |
-            | interrupted | 0 |
-            | total | 3 |
+                | Outcome | Tasks |
+                | --- | ---: |
+                | succeeded | 1 |
+                | failed | 1 |
+                | timed_out | 0 |
+                | error | 1 |
+                | interrupted | 0 |
+                | total | 3 |
 
-            - Started: 2025-01-01T02:00:00.000Z
-            - Finished: 2025-01-01T02:01:02.500Z
-            - Duration: 62.500 s
-            - Interrupted: no
+                - Started: 2025-01-01T02:00:00.000Z
+                - Finished: 2025-01-01T02:01:02.500Z
+                - Duration: 62.500 s
+                - Interrupted: no
 
-            """)
+                """)
         let path = harness.path("report.md")
         let digest = try FileDigest.ofFile(at: path)
         #expect(run.artifacts == [Artifact(stage: "markdown-report", path: path, bytes: digest.bytes, sha256: digest.sha256)])
@@ -58,19 +59,20 @@ import Testing
 
         let text = try #require(run.text("problems.md"))
         let table = text.components(separatedBy: "\n## Summary")[0]
-        #expect(table == """
-            # Nightly exports
+        #expect(
+            table == """
+                # Nightly exports
 
-            Run 20250101020000-1a2b3c4d of nightly.pipeline.yaml, hss-export 0.1.0.
+                Run 20250101020000-1a2b3c4d of nightly.pipeline.yaml, hss-export 0.1.0.
 
-            ## Tasks that did not succeed
+                ## Tasks that did not succeed
 
-            | Task | Name | Outcome | Polls | Wait (s) | Error |
-            | --- | --- | --- | ---: | ---: | --- |
-            | export-baseline-0003 | Baseline \\| check \\*nightly\\* | failed | 2 | 0.500 |  |
-            | export-x\\_0005 |  | error | 1 | 0.000 | APIG.0301: Incorrect IAM authentication information: token expired \\<retry\\> |
+                | Task | Name | Outcome | Polls | Wait (s) | Error |
+                | --- | --- | --- | ---: | ---: | --- |
+                | export-baseline-0003 | Baseline \\| check \\*nightly\\* | failed | 2 | 0.500 |  |
+                | export-x\\_0005 |  | error | 1 | 0.000 | APIG.0301: Incorrect IAM authentication information: token expired \\<retry\\> |
 
-            """)
+                """)
         #expect(text.contains("| total | 3 |"))
     }
 
@@ -78,7 +80,8 @@ import Testing
         let harness = try StageHarness(MarkdownReportStage.self)
         defer { harness.removeDirectory() }
         let succeeded = [Fixture.results[0]]
-        let summary = RunSummary(runID: Fixture.runID, startedAt: Fixture.start, finishedAt: Fixture.start.addingTimeInterval(61.25), results: succeeded)
+        let summary = RunSummary(
+            runID: Fixture.runID, startedAt: Fixture.start, finishedAt: Fixture.start.addingTimeInterval(61.25), results: succeeded)
         let run = try await harness.run("path: ok.md\nonly_problems: true", results: succeeded, summary: summary)
 
         let text = try #require(run.text("ok.md"))
@@ -105,9 +108,10 @@ import Testing
         }
         // Lines count within the options; the column includes the four spaces
         // that indent them under `stages:`.
-        #expect(error?.description == """
-            options:1:11: error: option 'path' of stage 'markdown-report': 'report.txt' is not a Markdown file name; end the path in .md or .markdown
-            """)
+        #expect(
+            error?.description == """
+                options:1:11: error: option 'path' of stage 'markdown-report': 'report.txt' is not a Markdown file name; end the path in .md or .markdown
+                """)
     }
 
     @Test func aBlankTitleIsRejected() throws {
@@ -116,9 +120,10 @@ import Testing
         let error = #expect(throws: StageHarnessError.self) {
             try harness.build("path: r.md\ntitle: '  '")
         }
-        #expect(error?.description == """
-            options:2:12: error: option 'title' of stage 'markdown-report': is blank; give the report a heading, or remove 'title' for 'HSS export run'
-            """)
+        #expect(
+            error?.description == """
+                options:2:12: error: option 'title' of stage 'markdown-report': is blank; give the report a heading, or remove 'title' for 'HSS export run'
+                """)
     }
 
     @Test func theDeclaredOptionsAreWhatTheStagesCommandShows() {

@@ -1,7 +1,12 @@
 /// `text` as a YAML double-quoted scalar that the pipeline loader reads back
 /// as exactly `text`: backslashes, quotes and control characters escaped,
-/// and every `$` doubled so `${VAR}` interpolation leaves it alone.
-func quoted(_ text: String) -> String {
+/// and every `$` doubled so `${VAR}` interpolation leaves it alone. For
+/// option values in ``StageHarness`` options text:
+///
+/// ```swift
+/// try harness.build("delimiter: \(quoted("\t"))")
+/// ```
+public func quoted(_ text: String) -> String {
     var scalar = "\""
     for character in text.unicodeScalars {
         switch character {
@@ -23,6 +28,6 @@ func quoted(_ text: String) -> String {
 
 /// `items` as a YAML flow sequence of ``quoted(_:)`` scalars, such as the
 /// `command` of an exec stage.
-func quoted(_ items: [String]) -> String {
+public func quoted(_ items: [String]) -> String {
     "[" + items.map(quoted).joined(separator: ", ") + "]"
 }
