@@ -54,13 +54,18 @@ public struct HSSAPIError: TaskStatusFailure, CustomStringConvertible, Sendable,
     /// The API Gateway's "too many requests" code, sent with 429 (and, some APIs, other statuses).
     public static let throttlingCode = "APIG.0308"
 
-    /// Throttled for 429 or `APIG.0308`, transient for 5xx, permanent for every other status.
+    /// Throttled for 429 or `APIG.0308`, transient for 5xx, credentials
+    /// rejected for 401 and 403 (every task of the run uses the same ones),
+    /// permanent for every other status.
     public var disposition: FailureDisposition {
         if status == 429 || code == Self.throttlingCode {
             return .throttled(retryAfter: retryAfter)
         }
         if (500...599).contains(status) {
             return .transient
+        }
+        if status == 401 || status == 403 {
+            return .credentialsRejected
         }
         return .permanent
     }
@@ -76,8 +81,8 @@ public struct HSSAPIError: TaskStatusFailure, CustomStringConvertible, Sendable,
         let verb: String
         switch disposition {
         case .throttled: verb = "throttled"
-        case .transient: verb = "failed"
-        case .permanent: verb = "refused"
+        case .transient, .transientAtMost: verb = "failed"
+        case .permanent, .credentialsRejected: verb = "refused"
         }
         var text = "HSS \(verb) \(method) \(path): \(status)"
         if code != String(status) {

@@ -173,8 +173,12 @@ import Testing
         #expect(parse(403, #"{"error_code":"APIG.0308","error_msg":"too many"}"#).disposition == .throttled(retryAfter: nil))
         #expect(parse(500, "{}").disposition == .transient)
         #expect(parse(503, "{}").disposition == .transient)
-        for status in [400, 401, 403, 404, 405, 409, 422] {
+        for status in [400, 404, 405, 409, 422] {
             #expect(parse(status, "{}").disposition == .permanent, "\(status)")
+        }
+        // Every task of a run shares the credentials: a refusal ends them all.
+        for status in [401, 403] {
+            #expect(parse(status, "{}").disposition == .credentialsRejected, "\(status)")
         }
     }
 

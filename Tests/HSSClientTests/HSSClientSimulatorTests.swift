@@ -78,7 +78,7 @@ import Testing
         }
         #expect(error.status == 401)
         #expect(error.code == "APIG.0301")
-        #expect(error.disposition == .permanent)
+        #expect(error.disposition == .credentialsRejected)
         #expect(error.description.contains("check the token or AK/SK"))
         #expect(!error.description.contains("not-the-token"))
     }
@@ -91,7 +91,7 @@ import Testing
         }
         #expect(error.status == 401)
         #expect(error.code == "APIG.0301")
-        #expect(error.disposition == .permanent)
+        #expect(error.disposition == .credentialsRejected)
         #expect(!error.description.contains("WrongSecretKey"))
     }
 

@@ -53,9 +53,17 @@ public enum FailureDisposition: Sendable, Equatable {
     case throttled(retryAfter: Duration?)
     /// A server error or a network failure: retry with backoff within the budget.
     case transient
-    /// Auth, permission, not found, a bad request: retrying cannot help; the
+    /// Retrying helps only sometimes (a name that does not resolve: DNS
+    /// failures can be transient): the task ends with outcome `error` after
+    /// `attempts` such failures in a row.
+    case transientAtMost(attempts: Int)
+    /// Not found, a bad request, a TLS mismatch: retrying cannot help; the
     /// task ends at once with outcome `error`.
     case permanent
+    /// The credentials were refused (401, 403): every task of the run uses
+    /// them, so every unfinished task ends at once with outcome `error`, after
+    /// one request and one log line.
+    case credentialsRejected
 }
 
 /// An error from a ``TaskStatusSource`` that says how the waiter should react.

@@ -16,6 +16,9 @@ public struct TaskWaiter: Sendable {
         case polled(index: Int, taskID: String, status: String?)
         /// The task at `index` is done.
         case finished(index: Int, result: ExportResult)
+        /// How the run stands, after every request sent or answered: for a
+        /// progress line.
+        case progress(WaitProgress)
     }
 
     /// Backoff, deadline, concurrency and budget.
@@ -160,7 +163,7 @@ public struct TaskWaiter: Sendable {
                 tracker.result.error = failure?.recordFailure ?? ExportResult.Failure(code: "transport", message: "\(error)")
                 await onEvent(.polled(index: index, taskID: task.id, status: nil))
                 switch failure?.disposition ?? .transient {
-                case .permanent:
+                case .permanent, .credentialsRejected:
                     logger.warning("task refused", metadata: ["task_id": "\(task.id)", "error": "\(error)"])
                     return tracker.finish(.error, clock: clock)
                 case .throttled(let retryAfter):
@@ -171,7 +174,7 @@ public struct TaskWaiter: Sendable {
                         metadata: ["task_id": "\(task.id)", "retry_after_s": "\(DurationText.seconds(in: wait))"])
                     await budget.pause(for: wait)
                     delay = wait
-                case .transient:
+                case .transient, .transientAtMost:
                     lastPollUnreachable = true
                     logger.notice("status request failed; will retry", metadata: ["task_id": "\(task.id)", "error": "\(error)"])
                 }

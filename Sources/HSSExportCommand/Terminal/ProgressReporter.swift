@@ -22,6 +22,7 @@ final class ProgressReporter: Sendable {
         let text = state.withLock { state -> String in
             switch event {
             case .polled: state.polls += 1
+            case .progress: break
             case .finished(_, let result):
                 state.finished += 1
                 state.outcomes[result.outcome, default: 0] += 1
