@@ -19,7 +19,7 @@ import Testing
         let source = ScriptedStatusSource(["t": answers], clock: clock.waitClock)
         let waiter = TaskWaiter(policy: policy, source: source, scope: Self.scope, clock: clock.waitClock, random: .seeded(7))
         let result = try await clock.run {
-            await waiter.waitForTask(TaskSpec(id: "t"), budget: RequestBudget(policy.rateLimit, clock: clock.waitClock))
+            await waiter.waitForTask(TaskSpec(id: "t"))
         }
         return (result, source)
     }
@@ -65,16 +65,17 @@ import Testing
         #expect(result.polls == 2)
     }
 
-    @Test func aTaskStillRunningAtItsDeadlineTimesOutAfterAFinalPoll() async throws {
+    @Test func aTaskStillRunningAtItsDeadlineTimesOutThen() async throws {
         var policy = Self.fast
         policy.timeout = .milliseconds(100)
         let (result, _) = try await waitForOne([.status("running")], policy: policy)
         #expect(result.outcome == .timedOut)
         #expect(result.taskStatus == "running")
         #expect(result.waitSeconds >= 0.1)
-        // Polls at 0, 10, 30, 70 ms (backoff 10, 20, 40) and the final one at the
-        // 100 ms deadline: exact in virtual time.
-        #expect(result.polls == 5)
+        // Polls at 0, 10, 30 and 70 ms (intervals 10, 20, 40); the next would be
+        // at 110 ms, past the deadline 100 ms after the wait began: exact in
+        // virtual time.
+        #expect(result.polls == 4)
         #expect(result.waitSeconds == 0.1)
     }
 
@@ -87,8 +88,9 @@ import Testing
     }
 
     @Test func cancellationRecordsEveryUnfinishedTaskAsInterrupted() async throws {
+        // One request a minute: only the first task is polled before the cancel.
         var policy = Self.fast
-        policy.concurrency = 1
+        policy.rateLimit = .init(requests: 1, per: .seconds(60))
         let clock = VirtualClock()
         let source = ScriptedStatusSource(["a": [.status("running")], "b": [.status("success")]], clock: clock.waitClock)
         let waiter = TaskWaiter(policy: policy, source: source, scope: Self.scope, clock: clock.waitClock)
@@ -128,35 +130,32 @@ import Testing
         // At most 4 requests in any 400 ms window as the source sees them: request k+4
         // arrives at least 400 ms after request k (the budget anchors each window on
         // the answer to the earlier request), and, the budget being the bottleneck,
-        // no later: 12 requests take exactly two more windows.
+        // paced evenly: 12 requests 100 ms apart.
         for index in 0..<(times.count - 4) {
             let gap = times[index + 4] - times[index]
             #expect(gap >= .milliseconds(400), "requests \(index) and \(index + 4) only \(gap) apart")
         }
-        #expect(times.last.map { $0.offset } == .milliseconds(800))
+        #expect(times.last.map { $0.offset } == .milliseconds(1100))
     }
 
-    @Test func aThrottledResponsePausesEveryTask() async throws {
-        let clock = VirtualClock()
-        let wait = clock.waitClock
-        let budget = RequestBudget(.init(requests: 100, per: .seconds(1)), clock: wait)
-        await budget.pause(for: .milliseconds(150))
-        let start = wait.now
-        let allowed = try await clock.run { try await budget.acquire(before: start + .seconds(5)) }
+    @Test func aThrottledResponsePausesEveryTask() {
+        var window = RequestWindow(.init(requests: 100, per: .seconds(1)))
+        let start = WaitClock.Instant(offset: .zero)
+        let first = window.recordSent(at: start)
+        window.recordAnswer(first, at: start)
+        window.recordThrottle(first, retryAfter: .milliseconds(150), at: start)
+        let allowed = window.earliestNextRequest(notBefore: start)
         #expect(allowed != nil)
-        #expect(wait.now - start >= .milliseconds(150))
-        #expect(wait.now - start == .milliseconds(150))
-        #expect(try await budget.acquire(before: wait.now + .milliseconds(1)) != nil)
+        #expect(allowed.map { $0 - start } == .milliseconds(150))
     }
 
-    @Test func theBudgetRefusesASlotBeyondTheDeadline() async throws {
-        let clock = VirtualClock()
-        let wait = clock.waitClock
-        let budget = RequestBudget(.init(requests: 1, per: .seconds(60)), clock: wait)
-        let first = try #require(try await budget.acquire(before: wait.now + .seconds(1)))
-        await budget.release(first)
-        #expect(try await budget.acquire(before: wait.now + .seconds(1)) == nil)
-        #expect(clock.elapsed == .zero)
+    @Test func theBudgetHoldsTheNextRequestUntilAPeriodAfterTheAnswer() {
+        var window = RequestWindow(.init(requests: 1, per: .seconds(60)))
+        let start = WaitClock.Instant(offset: .zero)
+        let first = window.recordSent(at: start)
+        #expect(window.earliestNextRequest(notBefore: start) == nil)  // its anchor is still in flight
+        window.recordAnswer(first, at: start + .milliseconds(200))
+        #expect(window.earliestNextRequest(notBefore: start + .seconds(1)) == start + .milliseconds(60_200))
     }
 
     @Test func backoffGrowsAndIsCapped() {

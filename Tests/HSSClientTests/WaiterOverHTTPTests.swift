@@ -57,7 +57,7 @@ import Testing
         let credentials = auth == "token" ? SimulatorFixture.tokenCredentials : SimulatorFixture.accessKeyCredentials
         try await withClient(credentials: credentials) { client, simulator in
             let waiter = TaskWaiter(policy: Self.policy(), source: client, scope: Self.scope)
-            let result = await waiter.waitForTask(TaskSpec(id: "three-polls"), budget: RequestBudget(Self.policy().rateLimit))
+            let result = await waiter.waitForTask(TaskSpec(id: "three-polls"))
             #expect(result.outcome == .succeeded)
             #expect(result.polls == 4)
             #expect(await simulator.statistics.polls(of: "three-polls") == 4)
@@ -86,7 +86,7 @@ import Testing
         let wrong = HSSCredentials.accessKey(.init(accessKey: SimulatorFixture.accessKey, secretKey: "WrongSecretKey000000000000000000000000000"))
         try await withClient(credentials: wrong) { client, simulator in
             let waiter = TaskWaiter(policy: Self.policy(), source: client, scope: Self.scope)
-            let result = await waiter.waitForTask(TaskSpec(id: "two-polls"), budget: RequestBudget(Self.policy().rateLimit))
+            let result = await waiter.waitForTask(TaskSpec(id: "two-polls"))
             #expect(result.outcome == .error)
             #expect(result.error?.code == "APIG.0301")
             #expect(result.polls == 1)
@@ -98,7 +98,7 @@ import Testing
         try await withClient { client, _ in
             let policy = Self.policy(timeout: .milliseconds(300))
             let waiter = TaskWaiter(policy: policy, source: client, scope: Self.scope)
-            let result = await waiter.waitForTask(TaskSpec(id: "forever"), budget: RequestBudget(policy.rateLimit))
+            let result = await waiter.waitForTask(TaskSpec(id: "forever"))
             #expect(result.outcome == .timedOut)
             #expect(result.taskStatus == "running")
             #expect(result.waitSeconds >= 0.3)

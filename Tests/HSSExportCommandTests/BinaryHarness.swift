@@ -73,6 +73,31 @@ enum BinaryHarness {
         try await ProcessRunner.run(PackagePaths.binary, arguments, input: input, environment: environment, currentDirectory: directory)
     }
 
+    /// Waits (up to `timeout`) until the simulator has answered `taskID` at least `polls` times.
+    static func waitForPolls(of taskID: String, atLeast polls: Int, in simulator: HSSSimulator, timeout: Duration = .seconds(20)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if await simulator.statistics.polls(of: taskID) >= polls { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Waits (up to `timeout`) until `condition` holds; returns whether it did.
+    @discardableResult
+    static func waitUntil(timeout: Duration = .seconds(20), _ condition: () throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try condition() { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return try condition()
+    }
+
+    /// The atomic writers' temp files (`.NAME.tmp-PID-…`) in `directory`.
+    static func temporaryFiles(in directory: TemporaryDirectory) throws -> [String] {
+        try directory.entries().filter { $0.hasPrefix(".") && $0.contains(".tmp-") }
+    }
+
     static func jsonLines(_ text: String) throws -> [[String: Any]] {
         try text.split(separator: "\n").map { line in
             try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]

@@ -2,7 +2,7 @@ import ExportStageKit
 import Yams
 
 extension PipelineReader {
-    static let waitKeys = ["initial_interval", "max_interval", "multiplier", "jitter", "timeout", "concurrency", "rate_limit"]
+    static let waitKeys = ["initial_interval", "max_interval", "multiplier", "jitter", "timeout", "run_timeout", "concurrency", "rate_limit"]
     static let rateLimitKeys = ["requests", "per"]
 
     mutating func readWait(_ node: Node) -> WaitPolicy {
@@ -24,6 +24,9 @@ extension PipelineReader {
         if let value = entries["multiplier"].flatMap({ number($0, key: "multiplier", range: 1...10) }) { policy.multiplier = value }
         if let value = entries["jitter"].flatMap({ number($0, key: "jitter", range: 0...1) }) { policy.jitter = value }
         if let value = entries["timeout"].flatMap({ duration($0, key: "timeout", minimum: .milliseconds(1)) }) { policy.timeout = value }
+        if let value = entries["run_timeout"].flatMap({ duration($0, key: "run_timeout", minimum: .milliseconds(1)) }) {
+            policy.runTimeout = value
+        }
         if let value = entries["concurrency"].flatMap({ integer($0, key: "concurrency", range: 1...64) }) { policy.concurrency = value }
         if let rateNode = entries["rate_limit"], let rate = mapping(rateNode, context: "'wait.rate_limit'", allowed: Self.rateLimitKeys) {
             if let value = rate["requests"].flatMap({ integer($0, key: "requests", range: 1...100_000) }) { policy.rateLimit.requests = value }

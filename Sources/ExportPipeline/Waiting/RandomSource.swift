@@ -38,7 +38,7 @@ public final class RandomSource: Sendable {
     public var generator: Generator { Generator(source: self) }
 
     /// A `RandomNumberGenerator` view of a ``RandomSource``.
-    public struct Generator: RandomNumberGenerator {
+    public struct Generator: RandomNumberGenerator, Sendable {
         let source: RandomSource
 
         /// The next 64 random bits of the source.

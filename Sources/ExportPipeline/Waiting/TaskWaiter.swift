@@ -2,13 +2,14 @@ public import ExportStageKit
 import Foundation
 public import Logging
 
-/// Polls export tasks until each succeeds, fails, errors or times out.
+/// Polls export tasks until each succeeds, fails, errors or times out: one
+/// scheduler for the whole run.
 ///
-/// Per task: exponential backoff with jitter, capped at `maxInterval`, and a
-/// deadline `timeout` after the first poll (with one last poll at the
-/// deadline). Across tasks: at most `concurrency` at a time, and one
-/// ``RequestBudget``. Cancelling the surrounding task ends every unfinished
-/// task with outcome `interrupted`; results are still delivered.
+/// Every task is known from the start; each request the budget allows goes
+/// to the task most worth polling now (see ``PollPlan`` for the rules), with
+/// at most `concurrency` requests in flight. Cancelling the surrounding task
+/// ends every unfinished task with outcome `interrupted`; results are still
+/// delivered.
 public struct TaskWaiter: Sendable {
     /// Something that happened while waiting, for progress displays.
     public enum Event: Sendable {
@@ -61,146 +62,145 @@ public struct TaskWaiter: Sendable {
 
     /// Waits for every task, reporting each result (with its index in `tasks`)
     /// as soon as it is known, in the order they finish.
-    public func wait(
-        for tasks: [TaskSpec],
-        budget: RequestBudget? = nil,
-        onEvent: @escaping @Sendable (Event) async -> Void
-    ) async {
-        let budget = budget ?? RequestBudget(policy.rateLimit, clock: clock)
-        await withTaskGroup(of: Void.self) { group in
-            var next = 0
-            func startNext() {
-                guard next < tasks.count else { return }
-                let index = next
-                next += 1
-                group.addTask {
-                    let result = await waitForTask(tasks[index], index: index, budget: budget, onEvent: onEvent)
-                    await onEvent(.finished(index: index, result: result))
-                }
-            }
-            for _ in 0..<min(max(policy.concurrency, 1), tasks.count) { startNext() }
-            while await group.next() != nil {
-                if Task.isCancelled { break }
-                startNext()
-            }
-            await group.waitForAll()
-            // Tasks that never got a slot are reported as interrupted, so every task has a record.
-            while next < tasks.count {
-                let index = next
-                next += 1
-                await onEvent(.finished(index: index, result: scope.initialResult(for: tasks[index])))
+    public func wait(for tasks: [TaskSpec], onEvent: @escaping @Sendable (Event) async -> Void) async {
+        let start = clock.now
+        var plan = PollPlan(taskCount: tasks.count, policy: policy, start: start, random: random)
+        var trackers = tasks.map { TaskTracker(result: scope.initialResult(for: $0)) }
+        var refusal: ExportResult.Failure?
+        let (answers, continuation) = AsyncStream.makeStream(of: Completion.self)
+        var pending = answers.makeAsyncIterator()
+        let source = self.source
+        let clock = self.clock
+
+        func report(_ finished: [Int]) async {
+            for index in finished {
+                if trackers[index].result.error == nil, plan.outcomes[index] == .error, let refusal { trackers[index].result.error = refusal }
+                let result = trackers[index].finish(plan.outcomes[index] ?? .interrupted, clock: clock)
+                await onEvent(.finished(index: index, result: result))
             }
         }
+        func progress() async {
+            var outcomes: [TaskOutcome: Int] = [:]
+            for outcome in plan.outcomes.compactMap({ $0 }) { outcomes[outcome, default: 0] += 1 }
+            let now = clock.now
+            await onEvent(
+                .progress(
+                    WaitProgress(
+                        startedAt: clock.date(at: start), taskCount: tasks.count, outcomes: outcomes, requests: plan.requests,
+                        throttled: plan.throttled, budget: policy.rateLimit, nextRequestAt: plan.nextRequestTime(now: now).map(clock.date(at:))
+                    )))
+        }
+
+        await withTaskGroup(of: Void.self) { group in
+            loop: while !Task.isCancelled {
+                let action = plan.next(now: clock.now)
+                await report(plan.takeFinished())
+                switch action {
+                case .done:
+                    break loop
+                case .send(let index, let request):
+                    trackers[index].markPoll(clock: clock)
+                    let taskID = tasks[index].id
+                    group.addTask {
+                        let answer: Result<TaskStatus, any Error>
+                        do {
+                            answer = .success(try await source.status(of: taskID))
+                        } catch {
+                            answer = .failure(error)
+                        }
+                        continuation.yield(.answer(task: index, request: request, answer))
+                    }
+                    await progress()
+                case .wait(let until):
+                    // Wake at `until` unless an answer comes first.
+                    let timer = until.map { deadline in
+                        Task {
+                            do {
+                                try await clock.sleep(until: deadline)
+                                continuation.yield(.wake)
+                            } catch {}
+                        }
+                    }
+                    let next = await pending.next()
+                    timer?.cancel()
+                    guard let next else { break loop }
+                    guard case .answer(let index, let request, let answer) = next else { continue loop }
+                    if Task.isCancelled { break loop }
+                    let outcome = apply(answer, to: &trackers[index], taskID: tasks[index].id, index: index)
+                    if case .failure(.credentialsRejected) = outcome, refusal == nil {
+                        refusal = trackers[index].result.error
+                        logger.error("HSS refused the credentials; ending every task", metadata: ["error": "\(refusal?.message ?? "")"])
+                    }
+                    plan.answered(task: index, request: request, answer: outcome, at: clock.now)
+                    await onEvent(.polled(index: index, taskID: tasks[index].id, status: trackers[index].lastStatus))
+                    await report(plan.takeFinished())
+                    await progress()
+                }
+            }
+            group.cancelAll()
+            continuation.finish()
+        }
+        plan.interrupt()
+        await report(plan.takeFinished())
     }
 
     /// Waits for one task and returns its record.
-    public func waitForTask(
-        _ task: TaskSpec,
-        index: Int = 0,
-        budget: RequestBudget,
-        onEvent: @escaping @Sendable (Event) async -> Void = { _ in }
-    ) async -> ExportResult {
-        var tracker = TaskTracker(result: scope.initialResult(for: task))
-        // Set at the first poll: time spent queueing for the budget before
-        // the first request is not the task's time.
-        var deadline: WaitClock.Instant?
-        var generator = random.generator
-        var attempt = 0
-        var isFinalPoll = false
-        // Unreachable (5xx, network) on the last poll means outcome `error`;
-        // throttled or still running means `timed_out`.
-        var lastPollUnreachable = false
-        // One last poll is allowed a little past the deadline so a budget slot
-        // landing just after it doesn't turn a finished task into a timeout.
-        let grace = Duration.seconds(1)
+    public func waitForTask(_ task: TaskSpec) async -> ExportResult {
+        let collected = CollectedResults()
+        await wait(for: [task]) { event in
+            if case .finished(_, let result) = event { await collected.set(result) }
+        }
+        return await collected.result ?? scope.initialResult(for: task)
+    }
 
-        while true {
-            let permit: RequestBudget.Permit
-            do {
-                let limit = deadline.map { isFinalPoll ? $0 + grace : $0 } ?? clock.now + .seconds(365 * 86_400)
-                guard let granted = try await budget.acquire(before: limit) else {
-                    // No regular poll fits before the deadline (the budget is
-                    // spent, or a busy machine woke us late): wait for the
-                    // deadline and try the final poll, within the grace.
-                    if let deadline, !isFinalPoll {
-                        isFinalPoll = true
-                        try await clock.sleep(until: deadline)
-                        continue
-                    }
-                    return tracker.finish(lastPollUnreachable ? .error : .timedOut, clock: clock)
-                }
-                permit = granted
-            } catch {
-                return tracker.finish(.interrupted, clock: clock)
+    /// Folds one answer into the task's record and says what it means for the plan.
+    private func apply(_ answer: Result<TaskStatus, any Error>, to tracker: inout TaskTracker, taskID: String, index: Int) -> PollPlan.Answer {
+        switch answer {
+        case .success(let status):
+            tracker.apply(status)
+            logger.debug(
+                "polled", metadata: ["task_id": "\(taskID)", "task_status": "\(status.taskStatus ?? "-")", "poll": "\(tracker.result.polls)"])
+            return .status(status.taskStatus)
+        case .failure(let error):
+            tracker.lastStatus = nil
+            if error is CancellationError { return .failure(.transient) }
+            let failure = error as? any TaskStatusFailure
+            tracker.result.error = failure?.recordFailure ?? ExportResult.Failure(code: "transport", message: "\(error)")
+            let disposition = failure?.disposition ?? .transient
+            switch disposition {
+            case .permanent:
+                logger.warning("task refused", metadata: ["task_id": "\(taskID)", "error": "\(error)"])
+            case .credentialsRejected:
+                break
+            case .throttled(let retryAfter):
+                logger.notice(
+                    "throttled by HSS; pausing all requests",
+                    metadata: ["task_id": "\(taskID)", "retry_after_s": "\(retryAfter.map { DurationText.seconds(in: $0) } ?? 0)"]
+                )
+            case .transient, .transientAtMost:
+                logger.notice("status request failed; will retry", metadata: ["task_id": "\(taskID)", "error": "\(error)"])
             }
-            if deadline == nil { deadline = clock.now + policy.timeout }
-            tracker.markPoll(clock: clock)
-            var delay = policy.delay(afterAttempt: attempt, using: &generator)
-            do {
-                let status: TaskStatus
-                do {
-                    status = try await source.status(of: task.id)
-                    await budget.release(permit)
-                } catch {
-                    await budget.release(permit)
-                    throw error
-                }
-                tracker.apply(status)
-                lastPollUnreachable = false
-                logger.debug(
-                    "polled", metadata: ["task_id": "\(task.id)", "task_status": "\(status.taskStatus ?? "-")", "poll": "\(tracker.result.polls)"])
-                await onEvent(.polled(index: index, taskID: task.id, status: status.taskStatus))
-                switch status.taskStatus {
-                case "success": return tracker.finish(.succeeded, clock: clock)
-                case "failure": return tracker.finish(.failed, clock: clock)
-                default: break
-                }
-            } catch is CancellationError {
-                return tracker.finish(.interrupted, clock: clock)
-            } catch {
-                if Task.isCancelled { return tracker.finish(.interrupted, clock: clock) }
-                let failure = error as? any TaskStatusFailure
-                tracker.result.error = failure?.recordFailure ?? ExportResult.Failure(code: "transport", message: "\(error)")
-                await onEvent(.polled(index: index, taskID: task.id, status: nil))
-                switch failure?.disposition ?? .transient {
-                case .permanent, .credentialsRejected:
-                    logger.warning("task refused", metadata: ["task_id": "\(task.id)", "error": "\(error)"])
-                    return tracker.finish(.error, clock: clock)
-                case .throttled(let retryAfter):
-                    lastPollUnreachable = false
-                    let wait = max(retryAfter ?? delay, delay)
-                    logger.notice(
-                        "throttled by HSS; pausing all requests",
-                        metadata: ["task_id": "\(task.id)", "retry_after_s": "\(DurationText.seconds(in: wait))"])
-                    await budget.pause(for: wait)
-                    delay = wait
-                case .transient, .transientAtMost:
-                    lastPollUnreachable = true
-                    logger.notice("status request failed; will retry", metadata: ["task_id": "\(task.id)", "error": "\(error)"])
-                }
-            }
-            if isFinalPoll {
-                return tracker.finish(lastPollUnreachable ? .error : .timedOut, clock: clock)
-            }
-            attempt += 1
-            let now = clock.now
-            if let deadline, now + delay >= deadline {
-                delay = max(deadline - now, .zero)
-                isFinalPoll = true
-            }
-            do {
-                try await clock.sleep(for: delay)
-            } catch {
-                return tracker.finish(.interrupted, clock: clock)
-            }
+            return .failure(disposition)
         }
     }
+}
+
+/// What the request tasks and timers tell the scheduler loop.
+private enum Completion: Sendable {
+    case answer(task: Int, request: Int, Result<TaskStatus, any Error>)
+    case wake
+}
+
+private actor CollectedResults {
+    var result: ExportResult?
+    func set(_ value: ExportResult) { result = value }
 }
 
 /// The record of one task as its wait goes on.
 private struct TaskTracker {
     var result: ExportResult
     var firstPoll: WaitClock.Instant?
+    var lastStatus: String?
 
     mutating func markPoll(clock: WaitClock) {
         if firstPoll == nil {
@@ -213,6 +213,7 @@ private struct TaskTracker {
 
     mutating func apply(_ status: TaskStatus) {
         result.error = nil
+        lastStatus = status.taskStatus
         if let name = status.taskName { result.taskName = name }
         result.taskStatus = status.taskStatus
         if let fileID = status.fileID { result.fileID = fileID }

@@ -15,9 +15,16 @@ public struct WaitPolicy: Sendable, Equatable {
     /// Random spread of each delay, as a fraction (0.2 = ±20 %), so tasks
     /// started together don't poll in lockstep.
     public var jitter: Double
-    /// How long one task may stay unfinished, from its first poll.
+    /// How long one task may stay unfinished, counted from when the run
+    /// starts waiting for it (not from its first poll, so a task the budget
+    /// has not reached yet still has a deadline).
     public var timeout: Duration
-    /// How many tasks are waited for at the same time.
+    /// How long the whole wait may take; `nil` means ``timeout`` (every task
+    /// starts waiting with the run, so the run ends by then anyway). A shorter
+    /// value caps every task's deadline.
+    public var runTimeout: Duration?
+    /// How many status requests may be in flight at the same time (not how
+    /// many tasks are waited for: every task is, from the start).
     public var concurrency: Int
     /// The request budget shared by all tasks.
     public var rateLimit: RateLimit
@@ -43,6 +50,7 @@ public struct WaitPolicy: Sendable, Equatable {
         multiplier: Double = 2,
         jitter: Double = 0.2,
         timeout: Duration = .seconds(30 * 60),
+        runTimeout: Duration? = nil,
         concurrency: Int = 4,
         rateLimit: RateLimit = RateLimit()
     ) {
@@ -51,6 +59,7 @@ public struct WaitPolicy: Sendable, Equatable {
         self.multiplier = multiplier
         self.jitter = jitter
         self.timeout = timeout
+        self.runTimeout = runTimeout
         self.concurrency = concurrency
         self.rateLimit = rateLimit
     }

@@ -4,16 +4,16 @@ import ExportStageKit
 
 /// Backoff, deadline and budget for `wait`, with the pipeline file's defaults.
 struct WaitOptions: ParsableArguments {
-    @Option(help: "Per-task deadline from its first poll, e.g. 30m.")
+    @Option(help: "Per-task deadline, counted from the start of the wait, e.g. 30m.")
     var timeout: String = DurationText.format(WaitPolicy().timeout)
 
-    @Option(name: .customLong("initial-interval"), help: "Delay before a task's second poll.")
+    @Option(name: .customLong("initial-interval"), help: "The shortest time between two polls of a task, at first.")
     var initialInterval: String = DurationText.format(WaitPolicy().initialInterval)
 
-    @Option(name: .customLong("max-interval"), help: "Cap on the delay between polls.")
+    @Option(name: .customLong("max-interval"), help: "The longest time between two polls of a task.")
     var maxInterval: String = DurationText.format(WaitPolicy().maxInterval)
 
-    @Option(help: "Tasks waited for at the same time.")
+    @Option(help: "Status requests in flight at the same time (every task is waited for from the start).")
     var concurrency: Int = WaitPolicy().concurrency
 
     @Option(name: .customLong("rate-limit"), help: "Request budget shared by all tasks, as REQUESTS/PERIOD (HSS allows about 5 per minute).")

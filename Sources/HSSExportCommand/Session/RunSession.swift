@@ -85,11 +85,24 @@ struct RunSession {
     func execute(_ pipeline: Pipeline, environment: [String: String]? = nil) async throws(ArgumentParser.ExitCode) -> RunReport {
         let client = try makeClient(for: pipeline.source, pipeline: pipeline.locations.isEmpty ? nil : pipeline, environment: environment)
         let interruption = RunInterruption()
-        let trap = SignalTrap { [logger] in
-            logger.warning("interrupted: stopping the wait and committing what is known (signal again to abort at once)")
-            interruption.trigger()
-        }
-        let progress = ProgressReporter(console: console, taskCount: pipeline.tasks.count)
+        let progress = ProgressReporter(console: console, taskCount: pipeline.tasks.count, budget: pipeline.wait.rateLimit)
+        // The stages' temp files, for the exit that cannot wait for them to be discarded.
+        let sweeper = TemporaryFileSweeper(directories: pipeline.stages.flatMap { $0.outputPaths.map { FilePath.directory(of: $0) } })
+        let window = DurationText.format(SignalTrap.repeatWindow)
+        let trap = SignalTrap(
+            onFirst: { [logger] in
+                logger.warning(
+                    "interrupted: stopping the wait and committing what is known (signal again after \(window) to abort at once)")
+                interruption.trigger()
+            },
+            onRepeat: { [logger] number in
+                logger.info("\(SignalTrap.name(of: number)) within \(window) of the first signal: taken as the same stop")
+            },
+            beforeExit: {
+                progress.finish()
+                sweeper.sweep()
+            }
+        )
         let runner = PipelineRunner(
             pipeline: pipeline, source: client, logger: logger, toolVersion: HSSExportVersion.current,
             interruption: interruption, onEvent: { progress.record($0) }

@@ -1,0 +1,132 @@
+import ExportPipeline
+import ExportStageKit
+import Testing
+
+/// The scheduler's promises over random runs, in simulated time: every task
+/// ends, by its deadline, within the budget as the server counts it; and it
+/// detects finished tasks about as soon as the ideal scheduler would.
+@Suite struct PollPlanPropertyTests {
+    /// One random run: 1 to 200 tasks, budgets 1 to 50 per period, concurrency
+    /// 1 to 64, random intervals, finish times, latency, 429s and 5xx.
+    static func randomConfiguration(seed: UInt64) -> PollPlanSimulation.Configuration {
+        let random = RandomSource.seeded(seed)
+        func pick(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(random.next() % UInt64(range.count)) }
+        func fraction() -> Double { Double(random.next() >> 11) / Double(1 << 53) }
+        let tasks = pick(1...200)
+        let requests = pick(1...50)
+        let period = [Duration.milliseconds(500), .seconds(1), .seconds(10), .seconds(60)][pick(0...3)]
+        let initial = Duration.milliseconds(Int64(pick(1...5_000)))
+        let maximum = initial * Double(1 + pick(0...4))
+        // Long enough for most shapes to finish, short enough that some time out.
+        let rounds = Double(tasks) / Double(requests) * (0.5 + 3 * fraction())
+        let timeout = max(period * rounds, .seconds(1)) + initial
+        let policy = WaitPolicy(
+            initialInterval: initial, maxInterval: maximum, multiplier: 1 + 2 * fraction(), jitter: 0.5 * fraction(),
+            timeout: timeout, runTimeout: fraction() < 0.2 ? timeout * 0.7 : nil, concurrency: pick(1...64),
+            rateLimit: .init(requests: requests, per: period)
+        )
+        let finishTimes = (0..<tasks).map { _ in timeout * (1.2 * fraction()) }
+        return PollPlanSimulation.Configuration(
+            policy: policy, finishTimes: finishTimes, serverLimit: policy.rateLimit,
+            latency: .milliseconds(1)...(.milliseconds(Int64(pick(1...400)))),
+            throttleProbability: fraction() < 0.3 ? 0.05 * fraction() : 0,
+            serverErrorProbability: fraction() < 0.3 ? 0.1 * fraction() : 0,
+            seed: seed
+        )
+    }
+
+    @Test func everyTaskEndsByItsDeadlineWithinTheBudgetOverAThousandRandomRuns() {
+        var timedOut = 0
+        var succeeded = 0
+        for seed in UInt64(1)...1_000 {
+            let configuration = Self.randomConfiguration(seed: seed)
+            let run = PollPlanSimulation.run(configuration)
+            let label = "seed \(seed): \(configuration.finishTimes.count) tasks, \(configuration.policy)"
+            #expect(run.finished, "the plan got stuck: \(label)")
+            #expect(run.outcomes.allSatisfy { $0 != nil }, "a task never ended: \(label)")
+            #expect(run.overBudget == 0, "\(run.overBudget) requests over the server's budget: \(label)")
+            let deadline = min(configuration.policy.timeout, configuration.policy.runTimeout ?? configuration.policy.timeout)
+            let slowest = configuration.latency.upperBound
+            for (index, ended) in run.endedAt.enumerated() {
+                // A task ends by its deadline, or when the request in flight at it comes back.
+                #expect((ended ?? .seconds(1 << 40)) <= deadline + slowest, "task \(index) ended at \(String(describing: ended)): \(label)")
+                if run.outcomes[index] == .succeeded {
+                    #expect((ended ?? .zero) >= configuration.finishTimes[index], "task \(index) succeeded before it finished: \(label)")
+                }
+            }
+            timedOut += run.outcomes.filter { $0 == .timedOut }.count
+            succeeded += run.outcomes.filter { $0 == .succeeded }.count
+            if !run.finished { break }
+        }
+        // The random runs exercise both endings.
+        #expect(timedOut > 0)
+        #expect(succeeded > 0)
+    }
+
+    /// The hanging configurations from the issue: fewer requests per period than
+    /// the concurrency.
+    @Test(arguments: [(4, 3, 2), (6, 2, 3), (10, 2, 60)])
+    func aBudgetBelowTheConcurrencyNeverHangs(tasks: Int, requests: Int, seconds: Int) {
+        let policy = WaitPolicy(
+            initialInterval: .seconds(1), maxInterval: .seconds(5), timeout: .seconds(600),
+            rateLimit: .init(requests: requests, per: .seconds(Int64(seconds)))
+        )
+        let finishTimes = (0..<tasks).map { Duration.seconds(Int64(10 * $0)) }
+        let run = PollPlanSimulation.run(.init(policy: policy, finishTimes: finishTimes, serverLimit: policy.rateLimit))
+        #expect(run.finished)
+        #expect(run.outcomes == Array(repeating: .succeeded, count: tasks))
+        #expect(run.overBudget == 0)
+    }
+
+    /// Mean detection lag against the ideal round robin at exactly the budget,
+    /// with 20 ms of latency, for the shapes the waiting benchmark measures.
+    @Test(arguments: [1, 10, 50, 200], [5, 10])
+    func detectionLagIsWithinATenthOfTheIdeal(tasks: Int, perSecond: Int) {
+        // Pooled over enough seeds that even one task gives a stable mean.
+        var ours = 0.0
+        var ideal = 0.0
+        for seed in UInt64(1)...UInt64(max(3, 200 / tasks)) {
+            let random = RandomSource.seeded(seed)
+            let budget = WaitPolicy.RateLimit(requests: perSecond, per: .seconds(1))
+            let horizon = Duration.seconds(Int64(max(10, 2 * tasks / perSecond)))
+            let finishTimes = (0..<tasks).map { _ in horizon * (Double(random.next() >> 11) / Double(1 << 53)) }
+            let spacing = budget.period / perSecond
+            let policy = WaitPolicy(
+                initialInterval: spacing, maxInterval: spacing, multiplier: 1, jitter: 0,
+                timeout: horizon * 10, concurrency: 10, rateLimit: budget
+            )
+            let run = PollPlanSimulation.run(.init(policy: policy, finishTimes: finishTimes, serverLimit: budget, seed: seed))
+            #expect(run.outcomes == Array(repeating: .succeeded, count: tasks))
+            #expect(run.overBudget == 0)
+            ours += run.detectionLags.map { DurationText.seconds(in: $0) }.reduce(0, +) / Double(tasks)
+            ideal += PollPlanSimulation.idealMeanLag(finishTimes: finishTimes, budget: budget)
+        }
+        #expect(ours / ideal <= 1.1, "mean lag \(ours) s against the ideal's \(ideal) s")
+    }
+
+    /// A configured budget above the server's: the 429s teach the plan the real
+    /// one, after a few throttled responses.
+    @Test func aBudgetAboveTheServersLearnsFromAFew429s() {
+        let policy = WaitPolicy(
+            initialInterval: .milliseconds(100), maxInterval: .milliseconds(100), multiplier: 1, jitter: 0,
+            timeout: .seconds(600), concurrency: 8, rateLimit: .init(requests: 20, per: .seconds(1))
+        )
+        let finishTimes = (0..<50).map { Duration.seconds(Int64(1 + $0 % 30)) }
+        let server = WaitPolicy.RateLimit(requests: 5, per: .seconds(1))
+        let run = PollPlanSimulation.run(.init(policy: policy, finishTimes: finishTimes, serverLimit: server))
+        #expect(run.outcomes == Array(repeating: .succeeded, count: 50))
+        #expect(run.overBudget <= 5, "\(run.overBudget) throttled responses")
+    }
+
+    @Test func refusedCredentialsEndEveryTaskAfterOneRequest() {
+        var plan = PollPlan(taskCount: 20, policy: WaitPolicy(concurrency: 1), start: .init(offset: .zero))
+        guard case .send(let task, let request) = plan.next(now: .init(offset: .zero)) else {
+            Issue.record("no first request")
+            return
+        }
+        plan.answered(task: task, request: request, answer: .failure(.credentialsRejected), at: .init(offset: .milliseconds(5)))
+        #expect(plan.next(now: .init(offset: .milliseconds(5))) == .done)
+        #expect(plan.outcomes == Array(repeating: .error, count: 20))
+        #expect(plan.requests == 1)
+    }
+}
