@@ -139,7 +139,20 @@ extension HSSClient {
     /// Classifies a failure without a response.
     func transportError(_ error: any Error, method: String, path: String) -> HSSTransportError {
         let kind = Self.classify(error)
-        var detail = redact(String(describing: error))
+        var detail: String
+        var tlsProblem: HSSTransportError.TLSProblem?
+        if kind == .tlsHandshake {
+            // BoringSSL's text carries error codes and source paths; keep only its reasons.
+            let reasons = Self.tlsReasons(error)
+            tlsProblem = Self.tlsProblem(error, reasons: reasons)
+            detail = reasons.isEmpty ? "\(type(of: error))" : reasons.map(Self.words).joined(separator: ", ")
+        } else if kind == .hostNotFound, let unknown = Self.unknownHost(error) {
+            // The message names the host and port already; keep the resolver's reason.
+            detail = unknown.errorDescription
+        } else {
+            detail = String(describing: error)
+        }
+        detail = redact(detail)
         if detail.count > 300 { detail = String(detail.prefix(300)) + "…" }
         let timeout: Duration?
         if kind == .timeout {
@@ -150,8 +163,92 @@ extension HSSClient {
         }
         return HSSTransportError(
             kind: kind, endpoint: endpoint.baseURL, method: method, path: path,
-            proxy: proxy?.description, detail: detail, timeout: timeout
+            proxy: proxy?.description, detail: detail, timeout: timeout,
+            host: endpoint.host, port: endpoint.port, tlsProblem: tlsProblem
         )
+    }
+
+    /// The resolver's error for a name that did not resolve.
+    static func unknownHost(_ error: any Error) -> SocketAddressError.UnknownHost? {
+        if let error = error as? SocketAddressError.UnknownHost { return error }
+        guard let error = error as? NIOConnectionError else { return nil }
+        return (error.dnsAError ?? error.dnsAAAAError) as? SocketAddressError.UnknownHost
+    }
+
+    /// The TLS failures that retrying cannot fix, recognised by BoringSSL's reason names
+    /// (the only stable part of its errors) and NIOSSL's hostname check.
+    static func tlsProblem(_ error: any Error, reasons: [String]) -> HSSTransportError.TLSProblem? {
+        if let error = error as? NIOSSLExtraError, error == .failedToValidateHostname {
+            return .hostnameMismatch
+        }
+        // The first bytes of the answer were no TLS record: an HTTP server answers a
+        // ClientHello with "HTTP/1.x 400".
+        if reasons.contains("WRONG_VERSION_NUMBER") {
+            return .plainHTTP
+        }
+        if reasons.contains("CERTIFICATE_VERIFY_FAILED") {
+            return .untrustedCertificate
+        }
+        return nil
+    }
+
+    /// The reason names in a NIOSSL error's BoringSSL error stack, e.g.
+    /// `["CERTIFICATE_VERIFY_FAILED"]`, or NIOSSL's own error name.
+    static func tlsReasons(_ error: any Error) -> [String] {
+        let stack: [BoringSSLInternalError]
+        switch error {
+        case NIOSSLError.handshakeFailed(let error), NIOSSLError.shutdownFailed(let error):
+            return tlsReasons(error)
+        case let error as NIOSSLError:
+            return ["\(error)"]
+        case let error as NIOSSLExtraError:
+            // `NIOSSLExtraError.failedToValidateHostname: Couldn't find …`: the name is in
+            // the message anyway.
+            let name = "\(error)".prefix { $0 != ":" }
+            return [String(name.split(separator: ".").last ?? name)]
+        case BoringSSLError.sslError(let errors), BoringSSLError.unknownError(let errors),
+            BoringSSLError.invalidSNIName(let errors), BoringSSLError.failedToSetALPN(let errors):
+            stack = errors
+        case let error as BoringSSLError:
+            return ["\(error)"]
+        default:
+            return []
+        }
+        return stack.compactMap { Self.reason(of: $0) }
+    }
+
+    /// The reason of one BoringSSL error: `WRONG_VERSION_NUMBER` of
+    /// `Error: 268435703 error:100000f7:SSL routines:OPENSSL_internal:WRONG_VERSION_NUMBER at …/tls_record.cc:231`,
+    /// or the text of a synthetic one (`EOF during handshake`).
+    static func reason(of error: BoringSSLInternalError) -> String? {
+        var text = Substring(error.description)
+        if text.hasPrefix("Error: ") { text = text.dropFirst("Error: ".count) }
+        guard let start = text.range(of: "error:") else {
+            // Synthetic: "Error:  EOF during handshake" (no code).
+            let words = text.trimmingCharacters(in: .whitespaces)
+            return words.isEmpty ? nil : words
+        }
+        var code = text[start.lowerBound...]
+        if let end = code.range(of: " at ") { code = code[..<end.lowerBound] }
+        guard let reason = code.split(separator: ":").last, !reason.isEmpty else { return nil }
+        return String(reason)
+    }
+
+    /// `WRONG_VERSION_NUMBER` and `failedToValidateHostname` in words (`wrong version number`,
+    /// `failed to validate hostname`); other text unchanged.
+    static func words(_ reason: String) -> String {
+        if reason.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == "_" }) {
+            return reason.lowercased().replacingOccurrences(of: "_", with: " ")
+        }
+        guard let first = reason.first, first.isLowercase, reason.allSatisfy({ $0.isLetter || $0.isNumber }) else {
+            return reason
+        }
+        var words = ""
+        for character in reason {
+            if character.isUppercase { words.append(" ") }
+            words.append(contentsOf: character.lowercased())
+        }
+        return words
     }
 
     /// Maps AsyncHTTPClient, NIO and NIOSSL errors to a ``HSSTransportError/Kind``.
@@ -180,7 +277,7 @@ extension HSSClient {
             default: return .other
             }
         }
-        if error is SocketAddressError {
+        if error is SocketAddressError || error is SocketAddressError.UnknownHost {
             return .hostNotFound
         }
         if let channelError = error as? ChannelError, case .connectTimeout = channelError {

@@ -92,6 +92,11 @@ public final class HSSClient: TaskStatusSource, Sendable {
         // The SDK speaks HTTP/1.1, and the signature covers the Host header; HTTP/2 would
         // turn it into :authority, which the gateway may canonicalise differently.
         httpConfiguration.httpVersion = .http1Only
+        // By default the pool retries a failed connect with backoff until the connect timeout
+        // runs out, so a refused connection, an unknown host or a failed TLS handshake took the
+        // whole timeout (10 s) and hid the cause behind it. The waiter retries with its own
+        // backoff and budget, and gives up on what retrying cannot fix: fail at once instead.
+        httpConfiguration.connectionPool.retryConnectionEstablishment = false
 
         self.configuration = configuration
         self.endpoint = endpoint

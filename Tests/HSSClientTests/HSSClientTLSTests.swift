@@ -47,7 +47,7 @@ import Testing
             try await #require(throws: HSSTransportError.self) { try await query(server) }
         }
         #expect(error.kind == .tlsHandshake, "\(error)")
-        #expect(error.disposition == .transient)
+        #expect(error.disposition == .permanent)
         #expect(error.recordFailure.code == "network.tls-handshake")
         #expect(error.description.contains("the TLS handshake failed"))
         #expect(error.description.hasSuffix("set ca_file to its PEM bundle (insecure: true disables verification, for tests only)"))
