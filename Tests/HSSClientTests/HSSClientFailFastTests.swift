@@ -73,7 +73,7 @@ import Testing
     @Test(.enabled(if: ExternalTool.shouldRun("python3")), arguments: ["https://", ""])
     func plainHTTPEndpointReachedOverTLSIsPermanent(scheme: String) async throws {
         try await Self.withPlainServer { server in
-            let (error, elapsed) = try await Self.failure(
+            let (error, _) = try await Self.failure(
                 Self.configuration(.url("\(scheme)127.0.0.1:\(server.port)"), credentials: SimulatorFixture.accessKeyCredentials))
             #expect(error.kind == .tlsHandshake, "\(error)")
             #expect(error.tlsProblem == .plainHTTP, "\(error)")
@@ -85,7 +85,6 @@ import Testing
                     + "the endpoint speaks plain HTTP; use http://127.0.0.1:\(server.port)")
             #expect(error.recordFailure.message == error.description)
             Self.expectClean(error)
-            #expect(elapsed < .seconds(5), "took \(elapsed)")
         }
     }
 
@@ -106,7 +105,7 @@ import Testing
     @Test(.enabled(if: tlsToolsPresent))
     func untrustedCertificateIsPermanentAndNamesTheHostAndCAFile() async throws {
         try await Self.withHTTPSServer { server, _ in
-            let (error, elapsed) = try await Self.failure(Self.configuration(.url(server.url)))
+            let (error, _) = try await Self.failure(Self.configuration(.url(server.url)))
             #expect(error.kind == .tlsHandshake, "\(error)")
             #expect(error.tlsProblem == .untrustedCertificate, "\(error)")
             #expect(error.disposition == .permanent)
@@ -117,7 +116,6 @@ import Testing
                     + "127.0.0.1 is not trusted; if 127.0.0.1 or a TLS-inspecting proxy uses a private CA, set ca_file to its PEM bundle "
                     + "(insecure: true disables verification, for tests only)")
             Self.expectClean(error)
-            #expect(elapsed < .seconds(5), "took \(elapsed)")
         }
     }
 
@@ -127,7 +125,7 @@ import Testing
         try await Self.withHTTPSServer(subjectAltName: "DNS:hss.example.com") { server, authority in
             var configuration = Self.configuration(.url(server.url))
             configuration.caFile = authority.caCertificate
-            let (error, elapsed) = try await Self.failure(configuration)
+            let (error, _) = try await Self.failure(configuration)
             #expect(error.kind == .tlsHandshake, "\(error)")
             #expect(error.tlsProblem == .hostnameMismatch, "\(error)")
             #expect(error.disposition == .permanent)
@@ -137,7 +135,6 @@ import Testing
                     + "127.0.0.1 is issued for another name; check the endpoint's host name (ca_file only adds trusted CAs "
                     + "and cannot fix a name mismatch; insecure: true disables verification, for tests only)")
             Self.expectClean(error)
-            #expect(elapsed < .seconds(5), "took \(elapsed)")
         }
     }
 
@@ -187,12 +184,10 @@ import Testing
         try await HSSClient.withClient(configuration: configuration, logger: Self.quiet) { client in
             // Twice on the same client: the pool is not left stuck after a failed connect.
             for _ in 0..<2 {
-                let started = ContinuousClock.now
+                // Refused, not a connect timeout: no 10 s wait (speed is measured, not asserted).
                 let error = try await #require(throws: HSSTransportError.self) { try await client.queryExportTask("t-1") }
-                let elapsed = ContinuousClock.now - started
                 #expect(error.kind == .connectionRefused, "\(error)")
                 #expect(error.disposition == .transient)
-                #expect(elapsed < .seconds(3), "took \(elapsed)")
                 Self.expectClean(error)
             }
         }

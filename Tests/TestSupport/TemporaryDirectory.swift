@@ -12,6 +12,11 @@ public struct TemporaryDirectory: Sendable {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
+    /// An existing directory, not removed by anyone but the caller.
+    public init(existing path: String) {
+        self.path = path
+    }
+
     /// The absolute path of `name` inside the directory.
     public func file(_ name: String) -> String { path + "/" + name }
 

@@ -10,7 +10,8 @@ package import ExportStageKit
 ///   the run starts waiting (or the run's own deadline, if sooner). A task
 ///   not in flight at its deadline ends `timed_out`, or `error` if its last
 ///   request found HSS unreachable.
-/// - At most `concurrency` requests are in flight, and the budget
+/// - At most `concurrency` requests are in flight (one, until HSS has
+///   answered once: wrong credentials cost one request), and the budget
 ///   (``RequestWindow``) decides when the next may go.
 /// - Each request goes to the eligible task polled least recently (never
 ///   polled first, in file order): round robin over the unfinished tasks.
@@ -62,6 +63,10 @@ package struct PollPlan: Sendable {
     package private(set) var throttled = 0
     /// Set when the credentials were refused: no request goes out any more.
     private var credentialsRefused = false
+    /// Set by the first answer HSS gives: until then one request at a time,
+    /// so wrong credentials or a wrong endpoint cost one request, not
+    /// `concurrency` of them.
+    private var serverAnswered = false
 
     /// A plan for `taskCount` tasks starting at `start`.
     package init(taskCount: Int, policy: WaitPolicy, start: WaitClock.Instant, random: RandomSource = .system) {
@@ -116,7 +121,7 @@ package struct PollPlan: Sendable {
         }
         guard unfinished > 0 else { return .done }
         guard let soonestDeadline else { return .wait(until: nil) }
-        guard !credentialsRefused, inFlight < max(policy.concurrency, 1) else {
+        guard !credentialsRefused, inFlight < maximumInFlight else {
             return .wait(until: soonestDeadline)
         }
         guard let allowed = window.earliestNextRequest(notBefore: now) else {
@@ -147,15 +152,21 @@ package struct PollPlan: Sendable {
     /// that waits on an answer or nothing is left to ask.
     package func nextRequestTime(now: WaitClock.Instant) -> WaitClock.Instant? {
         let waiting = tasks.filter { $0.outcome == nil && !$0.inFlight }
-        guard !credentialsRefused, !waiting.isEmpty, inFlight < max(policy.concurrency, 1),
+        guard !credentialsRefused, !waiting.isEmpty, inFlight < maximumInFlight,
             let allowed = window.earliestNextRequest(notBefore: now)
         else { return nil }
         return max(allowed, waiting.map(\.eligibleAt).min() ?? now)
     }
 
+    private var maximumInFlight: Int { serverAnswered ? max(policy.concurrency, 1) : 1 }
+
     /// Request `request` of task `task` came back at `now` with `answer`.
     package mutating func answered(task: Int, request: Int, answer: Answer, at now: WaitClock.Instant) {
         window.recordAnswer(request, at: now)
+        switch answer {
+        case .status, .failure(.permanent), .failure(.throttled): serverAnswered = true
+        case .failure: break
+        }
         tasks[task].inFlight = false
         inFlight -= 1
         guard tasks[task].outcome == nil else { return }

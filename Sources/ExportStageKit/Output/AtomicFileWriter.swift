@@ -46,6 +46,7 @@ public final class AtomicFileWriter {
             unlink(temporaryPath)
             throw OutputFileError(path: destination, operation: "set permissions", errno: code)
         }
+        LiveTemporaryFiles.insert(temporaryPath)
     }
 
     deinit {
@@ -84,6 +85,7 @@ public final class AtomicFileWriter {
     public func commit() throws -> FileDigest {
         precondition(!isFinished, "commit twice")
         isFinished = true
+        defer { LiveTemporaryFiles.remove(temporaryPath) }
         if fsync(descriptor) != 0 {
             let code = errno
             close(descriptor)
@@ -106,6 +108,7 @@ public final class AtomicFileWriter {
         isFinished = true
         close(descriptor)
         unlink(temporaryPath)
+        LiveTemporaryFiles.remove(temporaryPath)
     }
 
     /// Replaces `destination` with `bytes` atomically.

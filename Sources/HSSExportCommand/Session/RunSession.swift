@@ -87,7 +87,10 @@ struct RunSession {
         let interruption = RunInterruption()
         let progress = ProgressReporter(console: console, taskCount: pipeline.tasks.count, budget: pipeline.wait.rateLimit)
         // The stages' temp files, for the exit that cannot wait for them to be discarded.
-        let sweeper = TemporaryFileSweeper(directories: pipeline.stages.flatMap { $0.outputPaths.map { FilePath.directory(of: $0) } })
+        let sweeper = TemporaryFileSweeper(
+            directories: pipeline.stages.flatMap { $0.outputPaths.map { FilePath.directory(of: $0) } },
+            livePaths: { LiveTemporaryFiles.current }
+        )
         let window = DurationText.format(SignalTrap.repeatWindow)
         let trap = SignalTrap(
             onFirst: { [logger] in

@@ -1,0 +1,20 @@
+import Synchronization
+
+/// The temp files of the ``AtomicFileWriter``s open right now, so an exit that
+/// cannot wait for them (a second signal) removes exactly these.
+public enum LiveTemporaryFiles {
+    private static let paths = Mutex<Set<String>>([])
+
+    static func insert(_ path: String) {
+        paths.withLock { _ = $0.insert(path) }
+    }
+
+    static func remove(_ path: String) {
+        paths.withLock { _ = $0.remove(path) }
+    }
+
+    /// The temp files open right now.
+    public static var current: [String] {
+        paths.withLock { Array($0) }
+    }
+}
