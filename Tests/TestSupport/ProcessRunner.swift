@@ -149,6 +149,12 @@ public final class RunningProcess: Sendable {
             }
             try await Task.sleep(for: .milliseconds(5))
         }
+        // What it wrote last is still in the pipes: read to the end before
+        // anyone looks (bounded, as a grandchild may hold a pipe open).
+        let drained = ContinuousClock.now + .seconds(5)
+        while collected.state.withLock({ $0.openStreams > 0 }) && ContinuousClock.now < drained {
+            try await Task.sleep(for: .milliseconds(2))
+        }
         return process.terminationStatus
     }
 
