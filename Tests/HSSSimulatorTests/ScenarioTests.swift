@@ -91,6 +91,15 @@ struct ScenarioTests {
                 name: "both lengths", yaml: header + "tasks:\n  - id: a\n    script: [{status: running, polls: 2, for: 1s}]\n",
                 keyPath: "tasks[0].script[0]", line: 5, messageContains: "both 'polls' and 'for'"),
             BadScenario(
+                name: "for and until", yaml: header + "tasks:\n  - id: a\n    script: [{status: running, for: 1s, until: 2s}]\n",
+                keyPath: "tasks[0].script[0]", line: 5, messageContains: "both 'for' and 'until'; keep one"),
+            BadScenario(
+                name: "three lengths", yaml: header + "tasks:\n  - id: a\n    script: [{status: running, polls: 1, for: 1s, until: 2s}]\n",
+                keyPath: "tasks[0].script[0]", line: 5, messageContains: "'polls', 'for' and 'until'; keep one"),
+            BadScenario(
+                name: "until zero", yaml: header + "tasks:\n  - id: a\n    script: [{status: running, until: 0s}]\n",
+                keyPath: "tasks[0].script[0].until", line: 5, messageContains: "must be longer than 0"),
+            BadScenario(
                 name: "status out of range", yaml: header + "tasks:\n  - id: a\n    script: [{http_status: 302}]\n",
                 keyPath: "tasks[0].script[0].http_status", line: 5, messageContains: "from 400 to 599, not 302"),
             BadScenario(
@@ -153,6 +162,15 @@ struct ScenarioTests {
         #expect(yaml.contains("for: 90s"))
         #expect(yaml.contains("per: 90s"))
         #expect(yaml.contains("latency: 1250ms"))
+        #expect(try SimulatorScenario(yaml: yaml) == scenario)
+    }
+
+    @Test("until reads as a time on the scenario clock and is written back as until")
+    func untilStep() throws {
+        let scenario = try scenario(tasks: "  - {id: a, script: [{status: running, until: 2503ms}, {status: success}]}")
+        #expect(scenario.tasks[0].script == [.init(.status("running"), length: .until(.milliseconds(2_503))), .init(.status("success"))])
+        let yaml = try YAMLEncoder().encode(scenario)
+        #expect(yaml.contains("until: 2503ms"))
         #expect(try SimulatorScenario(yaml: yaml) == scenario)
     }
 }

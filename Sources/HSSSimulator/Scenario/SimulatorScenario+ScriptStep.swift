@@ -18,6 +18,9 @@ extension SimulatorScenario {
             case polls(Int)
             /// Until this long after the step's first poll.
             case duration(Duration)
+            /// Until this long after the scenario clock started: the simulator's first poll of
+            /// any task. A step reached after that time answers no poll and is skipped.
+            case until(Duration)
             /// For every remaining poll.
             case unlimited
         }
@@ -39,7 +42,7 @@ extension SimulatorScenario {
         /// Decodes scenario YAML, rejecting unknown keys and invalid values with their key path.
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: ScenarioKey.self)
-            try container.rejectUnknownKeys(allowed: ["status", "http_status", "error_code", "error_msg", "polls", "for"])
+            try container.rejectUnknownKeys(allowed: ["status", "http_status", "error_code", "error_msg", "polls", "for", "until"])
             let status = try container.decodeIfPresent(String.self, forKey: "status")
             let httpStatus = try container.decodeIfPresent(Int.self, forKey: "http_status")
             switch (status, httpStatus) {
@@ -67,20 +70,28 @@ extension SimulatorScenario {
             }
             let polls = try container.decodeIfPresent(Int.self, forKey: "polls")
             let duration = try container.duration("for")
-            switch (polls, duration) {
-            case (let polls?, nil):
+            let until = try container.duration("until")
+            let lengths = [polls.map { _ in "polls" }, duration.map { _ in "for" }, until.map { _ in "until" }].compactMap { $0 }
+            if lengths.count > 1 {
+                let listed = lengths.count == 2 ? "both '\(lengths[0])' and '\(lengths[1])'" : "'polls', 'for' and 'until'"
+                throw container.invalid(nil, "has \(listed); keep one")
+            }
+            if let polls {
                 if polls < 1 {
                     throw container.invalid("polls", "must be at least 1, not \(polls)")
                 }
                 length = .polls(polls)
-            case (nil, let duration?):
+            } else if let duration {
                 if duration <= .zero {
                     throw container.invalid("for", "must be longer than 0")
                 }
                 length = .duration(duration)
-            case (.some, .some):
-                throw container.invalid(nil, "has both 'polls' and 'for'; keep one")
-            case (nil, nil):
+            } else if let until {
+                if until <= .zero {
+                    throw container.invalid("until", "must be longer than 0")
+                }
+                length = .until(until)
+            } else {
                 length = .unlimited
             }
         }
@@ -99,6 +110,7 @@ extension SimulatorScenario {
             switch length {
             case .polls(let polls): try container.encode(polls, forKey: "polls")
             case .duration(let duration): try container.encode(DurationText.format(duration), forKey: "for")
+            case .until(let until): try container.encode(DurationText.format(until), forKey: "until")
             case .unlimited: break
             }
         }

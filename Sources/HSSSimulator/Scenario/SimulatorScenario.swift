@@ -25,13 +25,16 @@ import Yams
 ///       - {status: running, polls: 3}            # the next 3 polls answer "running"
 ///       - {status: running, for: 2s}             # then "running" for 2 s after this step's first poll
 ///       - {http_status: 503, polls: 1}           # then one HTTP 503 in HSS error format
+///       - {status: running, until: 10s}          # then "running" until 10 s after the simulator's first poll
 ///       - {status: success}                      # then "success" for ever
 /// ```
 ///
 /// A step has exactly one of `status` (any string, sent verbatim as `task_status`; clients
 /// must tolerate unknown ones) or `http_status` (400–599, with optional `error_code` and
-/// `error_msg`), and at most one of `polls` (≥ 1) or `for` (a duration). A step without a
-/// length, and the last step whatever its length, answers every remaining poll.
+/// `error_msg`), and at most one of `polls` (≥ 1), `for` (a duration from the step's first
+/// poll) or `until` (a duration on the scenario clock, which starts at the simulator's first
+/// poll of any task; a step reached after that time is skipped). A step without a length,
+/// and the last step whatever its length, answers every remaining poll.
 /// Durations are written as in pipeline files (``DurationText``): numbers with units,
 /// `500ms`, `2s`, `1.5m`, `1h`, or several in a row, `1m30s`.
 ///

@@ -2,8 +2,9 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// The outermost middleware: counts the request, applies the scenario latency, turns every
-/// error into an HSS error body, and stamps `X-Request-Id` on every response.
+/// The outermost middleware: answers control requests (``SimulatorControlRoute``), counts
+/// the request, applies the scenario latency, turns every error into an HSS error body, and
+/// stamps `X-Request-Id` on every response.
 struct RequestIDMiddleware: RouterMiddleware {
     typealias Context = SimulatorRequestContext
 
@@ -13,6 +14,11 @@ struct RequestIDMiddleware: RouterMiddleware {
     static let requestIDHeader = HTTPField.Name("X-Request-Id")!
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // Control requests (statistics for harnesses) are not HSS requests: not counted, not delayed.
+        if var control = await SimulatorControlRoute.response(to: request, state: state) {
+            control.headers[Self.requestIDHeader] = context.requestID
+            return control
+        }
         await state.recordRequest()
         if let latency, latency > .zero {
             try await Task.sleep(for: latency)

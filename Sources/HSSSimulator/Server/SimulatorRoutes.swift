@@ -24,10 +24,13 @@ struct SimulatorRoutes {
     func exportTask(_ request: Request, _ context: SimulatorRequestContext) async throws -> Response {
         try checkProject(request, context)
         let taskID = try parameter("task_id", context)
-        guard let task = scenario.task(id: taskID), let answer = await state.poll(taskID: taskID) else {
+        guard let task = scenario.task(id: taskID), let polled = await state.poll(taskID: taskID) else {
             throw HSSAPIError.taskNotFound(taskID)
         }
-        switch answer {
+        if polled.startedClock {
+            context.logger.info("scenario clock started by the first poll; 'until' steps count from now", metadata: ["task_id": "\(taskID)"])
+        }
+        switch polled.answer {
         case .status(let status):
             // Keys in the documented order; U+2028/U+2029 left unescaped, as the simulator always sent them.
             let body = JSONValue.object([

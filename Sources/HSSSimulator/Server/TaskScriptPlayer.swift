@@ -1,8 +1,10 @@
 /// Plays one task's status script: which step answers the next poll.
 struct TaskScriptPlayer {
     let script: [SimulatorScenario.ScriptStep]
-    private var stepIndex = 0
-    private var pollsInStep = 0
+    /// The step that answered the last poll.
+    private(set) var stepIndex = 0
+    /// The polls the current step has answered, the last one included.
+    private(set) var pollsInStep = 0
     private var stepStartedAt: ContinuousClock.Instant?
 
     init(script: [SimulatorScenario.ScriptStep]) {
@@ -11,8 +13,12 @@ struct TaskScriptPlayer {
     }
 
     /// Advances past finished steps, then answers the poll made at `now` with the current step.
-    mutating func poll(at now: ContinuousClock.Instant) -> SimulatorScenario.ScriptStep.Answer {
-        while stepIndex < script.count - 1, isFinished(script[stepIndex], at: now) {
+    /// - Parameters:
+    ///   - now: When the poll arrived.
+    ///   - clockStart: When the scenario clock started (the simulator's first poll of any
+    ///     task), the origin of `until` steps.
+    mutating func poll(at now: ContinuousClock.Instant, clockStart: ContinuousClock.Instant) -> SimulatorScenario.ScriptStep.Answer {
+        while stepIndex < script.count - 1, isFinished(script[stepIndex], at: now, clockStart: clockStart) {
             stepIndex += 1
             pollsInStep = 0
             stepStartedAt = nil
@@ -24,13 +30,15 @@ struct TaskScriptPlayer {
         return script[stepIndex].answer
     }
 
-    private func isFinished(_ step: SimulatorScenario.ScriptStep, at now: ContinuousClock.Instant) -> Bool {
+    private func isFinished(_ step: SimulatorScenario.ScriptStep, at now: ContinuousClock.Instant, clockStart: ContinuousClock.Instant) -> Bool {
         switch step.length {
         case .polls(let polls):
             return pollsInStep >= polls
         case .duration(let duration):
             guard let stepStartedAt else { return false }
             return now - stepStartedAt >= duration
+        case .until(let until):
+            return now - clockStart >= until
         case .unlimited:
             return false
         }

@@ -1,0 +1,67 @@
+import ExportStageKit
+import Foundation
+import Hummingbird
+
+/// `GET /_simulator/statistics`: what the simulator has seen, for benchmarks and test
+/// harnesses that run it as a separate process.
+///
+/// Outside the HSS API: no authentication, no rate limit, no latency, and not counted in
+/// the statistics it returns. The answer holds no credentials:
+///
+/// ```json
+/// {"total_requests": 12, "throttled_requests": 0, "unauthorized_requests": 0,
+///  "clock_started_at": "2026-11-29T15:14:45.147Z", "clock_started_at_unix": 1795965285.147321,
+///  "tasks": {"t1": {"polls": 4, "steps": [{"step": 0, "first_poll_s": 0}, {"step": 1, "first_poll_s": 2.5031}]}},
+///  "downloads": {"file-t1": 1}}
+/// ```
+///
+/// `first_poll_s` is the time of the step's first answer in seconds since the scenario clock
+/// started (the first poll of any task), the origin of `until` steps.
+enum SimulatorControlRoute {
+    static let statisticsPath = "/_simulator/statistics"
+
+    /// The answer to `request` when it is a control request, `nil` when it is not.
+    static func response(to request: Request, state: SimulatorState) async -> Response? {
+        guard request.method == .get, request.uri.path == statisticsPath else { return nil }
+        let body = document(await state.timeline).serialized(escapingLineSeparators: false)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json;charset=UTF-8"],
+            body: .init(byteBuffer: ByteBuffer(string: body))
+        )
+    }
+
+    static func document(_ timeline: Timeline) -> JSONValue {
+        let statistics = timeline.statistics
+        let tasks = timeline.tasks.map { task in
+            (
+                key: task.id,
+                value: JSONValue.object([
+                    ("polls", .integer(statistics.polls(of: task.id))),
+                    (
+                        "steps",
+                        .array(
+                            task.steps.map { start in
+                                .object([("step", .integer(start.step)), ("first_poll_s", .number(microseconds(start.offset)))])
+                            })
+                    ),
+                ])
+            )
+        }
+        let downloads = statistics.downloads.sorted { $0.key < $1.key }.map { (key: $0.key, value: JSONValue.integer($0.value)) }
+        return .object([
+            ("total_requests", .integer(statistics.totalRequests)),
+            ("throttled_requests", .integer(statistics.throttledRequests)),
+            ("unauthorized_requests", .integer(statistics.unauthorizedRequests)),
+            ("clock_started_at", timeline.clockStartedAt.map { .string(RFC3339.format($0)) } ?? .null),
+            ("clock_started_at_unix", timeline.clockStartedAt.map { .number(($0.timeIntervalSince1970 * 1e6).rounded() / 1e6) } ?? .null),
+            ("tasks", .object(tasks)),
+            ("downloads", .object(downloads)),
+        ])
+    }
+
+    /// Seconds, rounded to the microsecond.
+    private static func microseconds(_ duration: Duration) -> Double {
+        (DurationText.seconds(in: duration) * 1e6).rounded() / 1e6
+    }
+}
