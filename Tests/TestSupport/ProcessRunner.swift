@@ -30,8 +30,7 @@ public enum ProcessRunner {
         if let input { process.write(input) }
         process.closeInput()
         let status = try await process.waitForExit(timeout: timeout)
-        let (output, errors) = await process.drainedOutput()
-        return ProcessOutput(status: status, standardOutput: output, standardError: errors)
+        return ProcessOutput(status: status, standardOutput: process.standardOutput, standardError: process.standardError)
     }
 
     /// Starts a long-running child (a server); stop it with ``RunningProcess/terminate()``.
@@ -156,14 +155,6 @@ public final class RunningProcess: Sendable {
             try await Task.sleep(for: .milliseconds(2))
         }
         return process.terminationStatus
-    }
-
-    /// stdout and stderr once both have reached end of file.
-    func drainedOutput() async -> (String, String) {
-        while collected.state.withLock({ $0.openStreams > 0 }) {
-            try? await Task.sleep(for: .milliseconds(2))
-        }
-        return (standardOutput, standardError)
     }
 
     /// Ends the process: SIGTERM, then SIGKILL if it is still there after `grace`.

@@ -235,7 +235,4 @@ package struct PollPlan: Sendable {
         tasks[task].outcome = outcome
         finishedOrder.append(task)
     }
-
-    /// Whether the plan stopped because the credentials were refused.
-    package var stoppedForCredentials: Bool { credentialsRefused }
 }
