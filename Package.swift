@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "ExportStageTesting", targets: ["ExportStageTesting"]),
         // The pipeline: loading, waiting, running.
         .library(name: "ExportPipeline", targets: ["ExportPipeline"]),
+        .library(name: "ExportArchive", targets: ["ExportArchive"]),
         .library(name: "HSSSigning", targets: ["HSSSigning"]),
         .library(name: "HSSClient", targets: ["HSSClient"]),
         .library(name: "HSSSimulator", targets: ["HSSSimulator"]),
@@ -51,6 +52,8 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         // FilePath and Errno, which swift-subprocess's API speaks in.
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        // Reading downloaded zips' central directories and extracting them; the simulator's zips.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // MARK: - Stage kit: the record, the stage API, output files, encoding
@@ -74,9 +77,18 @@ let package = Package(
         // MARK: - Core: pipeline files, waiting, running
 
         .target(
+            name: "ExportArchive",
+            dependencies: [
+                "ExportStageKit",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "ExportPipeline",
             dependencies: [
                 "ExportStageKit",
+                "ExportArchive",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
@@ -110,6 +122,7 @@ let package = Package(
             dependencies: [
                 "ExportStageKit",
                 "HSSSigning",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -125,11 +138,11 @@ let package = Package(
         .target(name: "CSVStage", dependencies: ["ExportStageKit"]),
         .target(name: "PrometheusTextfileStage", dependencies: ["ExportStageKit"]),
         .systemLibrary(
-            name: "CZlib",
+            name: "SystemZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "GzipManifestStage", dependencies: ["ExportStageKit", "CZlib"]),
+        .target(name: "GzipManifestStage", dependencies: ["ExportStageKit", "SystemZlib"]),
         .target(
             name: "ExecStage",
             dependencies: [
@@ -146,6 +159,7 @@ let package = Package(
             dependencies: [
                 "ExportStageKit",
                 "ExportPipeline",
+                "ExportArchive",
                 "HSSClient",
                 "HSSSigning",
                 "HSSSimulator",
@@ -191,6 +205,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(
+            name: "ExportArchiveTests",
+            dependencies: ["ExportArchive", "ExportStageKit", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .testTarget(name: "HSSSigningTests", dependencies: ["HSSSigning"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "HSSClientTests",
@@ -230,7 +248,9 @@ let package = Package(
         .testTarget(
             name: "HSSExportCommandTests",
             dependencies: [
-                "HSSExportCommand", "HSSSimulator", "ExportPipeline", "ExportStageKit", "TestSupport", "hss-export",
+                "HSSExportCommand", "HSSSimulator", "ExportPipeline", "ExportStageKit", "ExportStageTesting", "ExportArchive", "GzipManifestStage",
+                "TestSupport",
+                "hss-export",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -4,7 +4,8 @@
 1. Every module a target imports is declared in its dependencies (nothing
    reached through another target).
 2. Our own modules only point the allowed ways (docs/architecture.md):
-   stages -> ExportStageKit; ExportPipeline -> ExportStageKit;
+   stages -> ExportStageKit; ExportArchive -> ExportStageKit;
+   ExportPipeline -> ExportStageKit, ExportArchive;
    HSSClient -> ExportPipeline, ExportStageKit, HSSSigning;
    HSSSimulator -> HSSSigning, ExportStageKit; the command -> all.
 
@@ -22,12 +23,13 @@ PLATFORM = {"Foundation", "FoundationEssentials", "FoundationNetworking", "Glibc
 STAGES = {"JSONLinesStage", "CSVStage", "PrometheusTextfileStage", "GzipManifestStage", "ExecStage"}
 ALLOWED = {
     "ExportStageKit": set(),
-    "ExportPipeline": {"ExportStageKit"},
+    "ExportArchive": {"ExportStageKit"},
+    "ExportPipeline": {"ExportStageKit", "ExportArchive"},
     "HSSSigning": set(),
     "HSSClient": {"ExportPipeline", "ExportStageKit", "HSSSigning"},
     "HSSSimulator": {"HSSSigning", "ExportStageKit"},
     "ExportStageTesting": {"ExportStageKit", "ExportPipeline"},
-    **{stage: {"ExportStageKit", "CZlib"} for stage in STAGES},
+    **{stage: {"ExportStageKit", "SystemZlib"} for stage in STAGES},
 }
 IMPORT = re.compile(r"^\s*(?:@\w+\s+)*(?:public |package |internal |private |fileprivate )?import (?:struct |enum |class |func )?(\w+)\s*$")
 

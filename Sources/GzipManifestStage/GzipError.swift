@@ -1,10 +1,10 @@
-import CZlib
+import SystemZlib
 
 /// zlib refused to compress, or a ``GzipWriter`` was configured wrongly.
 ///
 /// Names the zlib call and return code (when zlib is involved), zlib's own
 /// message, and what to do about it.
-public struct GzipError: Error, CustomStringConvertible, Sendable {
+public struct GzipError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The operation that failed, e.g. `deflate` or `deflateInit2_`.
     public var operation: String
     /// The zlib return code, when zlib reported the failure.

@@ -57,6 +57,18 @@ extension GzipManifestStage {
             artifact.jsonValue.write(to: &buffer)
             try flushIfFull()
         }
+        buffer += "],"
+        // Read from the records already held: no second copy of the archive list.
+        writeKey("archives")
+        buffer += "["
+        var isFirstArchive = true
+        for result in results {
+            guard let archive = ManifestArchive(result) else { continue }
+            if !isFirstArchive { buffer += "," }
+            isFirstArchive = false
+            archive.jsonValue.write(to: &buffer)
+            try flushIfFull()
+        }
         buffer += "]}"
         try gzip.write(buffer)
     }

@@ -4,13 +4,15 @@ public import ExportStageKit
 ///
 /// The document lists the run (id, pipeline file and its SHA-256, tool
 /// version, times), the run summary, every task's result in pipeline-file
-/// order, and the files published by the stages before this one, each with
-/// its size and SHA-256:
+/// order, the files published by the stages before this one, each with
+/// its size and SHA-256, and every downloaded archive (``ManifestArchive``)
+/// with its entries:
 ///
 /// ```json
-/// {"manifest_version":1,"run_id":"…","pipeline":{"path":"…","sha256":"…"},
+/// {"manifest_version":2,"run_id":"…","pipeline":{"path":"…","sha256":"…"},
 ///  "tool_version":"…","started_at":"…","finished_at":"…","summary":{…},
-///  "results":[{…},…],"artifacts":[{"stage":"jsonl","path":"…","bytes":123,"sha256":"…"},…]}
+///  "results":[{…},…],"artifacts":[{"stage":"jsonl","path":"…","bytes":123,"sha256":"…"},…],
+///  "archives":[{"task_id":"…","export":"…","path":"…","bytes":5120,"sha256":"…","extracted_to":null,"entries":[…]},…]}
 /// ```
 ///
 /// (one line, no whitespace; keys always in this order). `started_at` is when
@@ -18,7 +20,7 @@ public import ExportStageKit
 /// document depends only on the run, not on when the manifest was written.
 ///
 /// Results are kept in memory until ``finish(summary:context:)`` (a record is
-/// a few hundred bytes); the compressed file is streamed to disk through a
+/// a few hundred bytes, plus its archive's entries); the compressed file is streamed to disk through a
 /// ``GzipWriter`` and replaced atomically.
 ///
 /// ```yaml
@@ -35,7 +37,7 @@ public actor GzipManifestStage: ExportStage {
     public static let typeName = "gzip-manifest"
     /// One line for `hss-export stages`.
     public static let summary =
-        "Writes a gzip-compressed JSON manifest of the run: summary, every result, and the files of the stages before it with sizes and SHA-256."
+        "Writes a gzip-compressed JSON manifest of the run: summary, results, the files of earlier stages and the downloaded archives, with SHA-256."
     /// `path` (required), `level` (0...9, default 6), `reproducible` (default false).
     public static let options: [StageOption] = [
         StageOption("path", .outputPath, required: true, help: "Where to write the manifest, e.g. manifest.json.gz; replaced atomically."),
@@ -46,8 +48,12 @@ public actor GzipManifestStage: ExportStage {
             "reproducible", .bool, default: .bool(false),
             help: "Leave the time stamp and file name out of the gzip header, so the same run gives the same bytes."),
     ]
-    /// The `manifest_version` this stage writes; raised on incompatible changes.
-    public static let manifestVersion = 1
+    /// The `manifest_version` this stage writes.
+    ///
+    /// 1: the run, `results` and `artifacts`. 2 adds `archives` at the end and
+    /// changes nothing else, so a reader of version 1 reads version 2 by
+    /// ignoring the new key; ``ManifestDocument`` reads both.
+    public static let manifestVersion = 2
 
     /// The manifest's absolute path.
     public nonisolated let path: String

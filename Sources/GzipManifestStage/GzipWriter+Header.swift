@@ -1,5 +1,5 @@
-import CZlib
 import Foundation
+import SystemZlib
 
 extension GzipWriter {
     /// The optional facts an RFC 1952 member header records about its content.

@@ -1,5 +1,5 @@
-import CZlib
 public import ExportStageKit
+import SystemZlib
 
 /// Streams bytes into a gzip file (RFC 1952): one member, written entirely
 /// by zlib's gzip mode (header, deflate data, CRC-32 and ISIZE trailer).

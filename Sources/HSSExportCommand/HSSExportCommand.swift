@@ -23,7 +23,7 @@ public struct HSSExportCommand: AsyncParsableCommand {
         version: HSSExportVersion.current,
         subcommands: [
             RunCommand.self, ValidateCommand.self, StagesCommand.self, QueryCommand.self,
-            WaitCommand.self, SimulateCommand.self, DemoCommand.self,
+            WaitCommand.self, SimulateCommand.self, DemoCommand.self, VerifyCommand.self, StateCommand.self,
         ]
     )
 

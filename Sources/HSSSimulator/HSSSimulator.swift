@@ -10,16 +10,22 @@ import ServiceLifecycle
 /// Routes (paths are matched raw, then path parameters are percent-decoded):
 /// - `GET /v5/{project_id}/export-task/{task_id}` → 200 `{"task_id", "task_name",
 ///   "task_status", "file_id", "file_name"}`, the next answer of the task's script;
-/// - `GET /v5/{project_id}/download/{file_id}` → 200 `application/octet-stream`, a small zip.
+/// - `GET /v5/{project_id}/download/{file_id}` → 200 `application/octet-stream`, a zip
+///   (streamed, sized by the export template, for created tasks);
+/// - `POST /v5/{project_id}/` + `vul/export`, `event/export`, `asset/export`,
+///   `baseline/export`, `container/export-task`, `export-task` → 200 `{"task_id",
+///   "record_total_num"}`, a new task that polls by the scenario's export template.
 ///
 /// Authentication: `X-Auth-Token` with a scenario token, or `Authorization:
-/// SDK-HMAC-SHA256 …` verified against the scenario's access keys. Each user (token or
-/// access key) gets the scenario's rate limit. Every response carries `X-Request-Id`.
+/// SDK-HMAC-SHA256 …` verified against the scenario's access keys (the signature covers the
+/// body). Each user (token or access key) gets the scenario's rate limit per API: queries,
+/// downloads and each create route. Every response carries `X-Request-Id`.
 ///
 /// Errors are `{"error_code": …, "error_msg": …}`:
 ///
 /// | Status | error_code | When |
 /// |---|---|---|
+/// | 400 | `HSS.1001` | a create request with a missing or invalid parameter (named) |
 /// | 400 | `HSS.1002` | `X-Project-Id` differs from the path's project id |
 /// | 401 | `APIG.0301` | missing or invalid token or signature, unknown access key, bad or skewed `X-Sdk-Date` |
 /// | 404 | `APIG.0101` | no such route or method |
@@ -43,9 +49,15 @@ public final class HSSSimulator: Sendable {
         state = SimulatorState(scenario: configuration.scenario)
     }
 
-    /// The counters so far: requests, throttled requests, polls per task, downloads per file.
+    /// The counters so far: requests, throttled requests, polls per task, downloads per file,
+    /// creations per export.
     public var statistics: SimulatorStatistics {
         get async { await state.snapshot }
+    }
+
+    /// Every request a create route received so far, in order, as it arrived.
+    public var creations: [SimulatorCreation] {
+        get async { await state.creations }
     }
 
     /// Serves until the surrounding task is cancelled, then shuts down gracefully (requests
@@ -169,7 +181,6 @@ public final class HSSSimulator: Sendable {
         router.add(middleware: RequestIDMiddleware(state: state, latency: scenario.latency))
         let api = router.group("v5/:project_id")
             .add(middleware: AuthenticationMiddleware(scenario: scenario, maximumClockSkew: configuration.maximumClockSkew))
-            .add(middleware: RateLimitMiddleware(state: state, limit: scenario.rateLimit))
         SimulatorRoutes(scenario: scenario, state: state).register(on: api)
 
         let host = configuration.host

@@ -16,18 +16,18 @@ struct GzipManifestStageTests {
     static let sampleArtifact = Artifact(stage: "jsonl", path: "/srv/hss/results.jsonl", bytes: 1234, sha256: String(repeating: "ab", count: 32))
 
     static let goldenSucceeded =
-        #"{"task_id":"task-1","task_name":"vul export","task_status":"success","file_id":"file-task-1","file_name":"task-1.zip","project_id":"0a1b2c3d4e5f60718293a4b5c6d7e8f9","region":"cn-north-4","enterprise_project_id":"0","outcome":"succeeded","error":null,"polls":3,"first_polled_at":"2025-11-29T14:30:31.123Z","finished_at":"2025-11-29T14:30:33.623Z","wait_seconds":2.5,"run_id":"run-1"}"#
+        #"{"task_id":"task-1","task_name":"vul export","task_status":"success","file_id":"file-task-1","file_name":"task-1.zip","project_id":"0a1b2c3d4e5f60718293a4b5c6d7e8f9","region":"cn-north-4","enterprise_project_id":"0","outcome":"succeeded","error":null,"polls":3,"first_polled_at":"2025-11-29T14:30:31.123Z","finished_at":"2025-11-29T14:30:33.623Z","wait_seconds":2.5,"run_id":"run-1","export":null,"download_path":null,"download_bytes":null,"download_sha256":null}"#
     static let goldenErrored =
-        #"{"task_id":"task-2","task_name":null,"task_status":null,"file_id":null,"file_name":null,"project_id":"0a1b2c3d4e5f60718293a4b5c6d7e8f9","region":"cn-north-4","enterprise_project_id":null,"outcome":"error","error":{"code":"HSS.1059","message":"export task \"task-2\" not found","request_id":"req-42"},"polls":1,"first_polled_at":"2025-11-29T14:30:31.123Z","finished_at":"2025-11-29T14:30:31.323Z","wait_seconds":0.2,"run_id":"run-1"}"#
+        #"{"task_id":"task-2","task_name":null,"task_status":null,"file_id":null,"file_name":null,"project_id":"0a1b2c3d4e5f60718293a4b5c6d7e8f9","region":"cn-north-4","enterprise_project_id":null,"outcome":"error","error":{"code":"HSS.1059","message":"export task \"task-2\" not found","request_id":"req-42"},"polls":1,"first_polled_at":"2025-11-29T14:30:31.123Z","finished_at":"2025-11-29T14:30:31.323Z","wait_seconds":0.2,"run_id":"run-1","export":null,"download_path":null,"download_bytes":null,"download_sha256":null}"#
 
     /// The whole document for one succeeded and one errored task and ``sampleArtifact``.
     static let goldenManifest =
-        #"{"manifest_version":1,"run_id":"run-1","pipeline":{"path":"/tmp/test.pipeline.yaml","sha256":"0000000000000000000000000000000000000000000000000000000000000000"},"#
+        #"{"manifest_version":2,"run_id":"run-1","pipeline":{"path":"/tmp/test.pipeline.yaml","sha256":"0000000000000000000000000000000000000000000000000000000000000000"},"#
         + #""tool_version":"0.0.0-test","started_at":"2025-11-29T14:30:31.123Z","finished_at":"2025-11-29T14:30:34.123Z","#
         + #""summary":{"run_id":"run-1","started_at":"2025-11-29T14:30:31.123Z","finished_at":"2025-11-29T14:30:34.123Z","duration_seconds":3,"tasks":2,"#
         + #""outcomes":{"succeeded":1,"failed":0,"timed_out":0,"error":1,"interrupted":0},"interrupted":false},"#
         + #""results":["# + goldenSucceeded + "," + goldenErrored + "],"
-        + #""artifacts":[{"stage":"jsonl","path":"/srv/hss/results.jsonl","bytes":1234,"sha256":"abababababababababababababababababababababababababababababababab"}]}"#
+        + #""artifacts":[{"stage":"jsonl","path":"/srv/hss/results.jsonl","bytes":1234,"sha256":"abababababababababababababababababababababababababababababababab"}],"archives":[]}"#
 
     /// Runs a stage built from `options` over the golden inputs.
     func writeGoldenInputs(_ options: String, in directory: TemporaryDirectory) async throws {
@@ -72,8 +72,10 @@ struct GzipManifestStageTests {
             #expect(
                 Set(document.keys) == [
                     "manifest_version", "run_id", "pipeline", "tool_version", "started_at", "finished_at", "summary", "results", "artifacts",
+                    "archives",
                 ])
-            #expect(document["manifest_version"] as? Int == 1)
+            #expect(document["manifest_version"] as? Int == 2)
+            #expect((document["archives"] as? [Any])?.isEmpty == true)
             #expect(document["run_id"] as? String == "run-1")
             let pipeline = try #require(document["pipeline"] as? [String: Any])
             #expect(pipeline["path"] as? String == "/tmp/test.pipeline.yaml")
@@ -258,7 +260,7 @@ struct GzipManifestStageTests {
         try await withTemporaryDirectory { directory in
             try await StageHarness(GzipManifestStage.self, directory: directory.path).run(Self.reproducibleOptions, results: [])
             let text = try await GzipTool.decompressedText(directory.file("manifest.json.gz"))
-            #expect(text.hasSuffix(#","results":[],"artifacts":[]}"#))
+            #expect(text.hasSuffix(#","results":[],"artifacts":[],"archives":[]}"#))
         }
     }
 

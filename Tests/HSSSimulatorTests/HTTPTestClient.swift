@@ -41,14 +41,15 @@ struct HTTPTestClient: Sendable {
 
     /// `GET {base}{path}` with the given headers; `path` is sent exactly as written.
     func get(_ pathAndQuery: String, headers: [(name: String, value: String)] = [], method: String = "GET") async throws -> HTTPTestResponse {
-        guard let url = URL(string: baseURL.absoluteString + pathAndQuery) else {
-            throw TestFailure("bad URL path \(pathAndQuery)")
-        }
-        var request = URLRequest(url: url)
+        try await send(method: method, pathAndQuery, headers: headers, body: nil)
+    }
+
+    /// A request with any method and body; `path` is sent exactly as written.
+    func send(method: String, _ pathAndQuery: String, headers: [(name: String, value: String)], body: [UInt8]?) async throws -> HTTPTestResponse {
+        var request = try urlRequest(pathAndQuery, headers: headers)
         request.httpMethod = method
-        request.cachePolicy = .reloadIgnoringLocalAndRemoteCacheData
-        for header in headers where header.name.lowercased() != "host" {
-            request.setValue(header.value, forHTTPHeaderField: header.name)
+        if let body {
+            request.httpBody = Data(body)
         }
         let configuration = URLSessionConfiguration.ephemeral
         configuration.urlCache = nil
@@ -56,6 +57,22 @@ struct HTTPTestClient: Sendable {
         let session = URLSession(configuration: configuration)
         defer { session.finishTasksAndInvalidate() }
         let (data, response) = try await session.data(for: request)
+        return try Self.response(data, response)
+    }
+
+    private func urlRequest(_ pathAndQuery: String, headers: [(name: String, value: String)]) throws -> URLRequest {
+        guard let url = URL(string: baseURL.absoluteString + pathAndQuery) else {
+            throw TestFailure("bad URL path \(pathAndQuery)")
+        }
+        var request = URLRequest(url: url)
+        request.cachePolicy = .reloadIgnoringLocalAndRemoteCacheData
+        for header in headers where header.name.lowercased() != "host" {
+            request.setValue(header.value, forHTTPHeaderField: header.name)
+        }
+        return request
+    }
+
+    private static func response(_ data: Data, _ response: URLResponse) throws -> HTTPTestResponse {
         guard let http = response as? HTTPURLResponse else {
             throw TestFailure("not an HTTP response")
         }
@@ -73,6 +90,87 @@ struct HTTPTestClient: Sendable {
             headers.append((name: "X-Project-Id", value: projectHeader))
         }
         return try await get(pathAndQuery, headers: headers)
+    }
+
+    /// `GET` a download into `file`: the body streams to disk (nothing held in memory) and
+    /// is moved to `file`; the answer's body is empty. Throws when the body is cut off.
+    func download(_ pathAndQuery: String, to file: String, token: String = "demo-token") async throws -> HTTPTestResponse {
+        var request = try urlRequest(
+            pathAndQuery,
+            headers: [
+                (name: "X-Auth-Token", value: token), (name: "Content-Type", value: "application/json"),
+                (name: "X-Project-Id", value: Self.projectID),
+            ]
+        )
+        request.httpMethod = "GET"
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.urlCache = nil
+        let session = URLSession(configuration: configuration)
+        defer { session.finishTasksAndInvalidate() }
+        let response: URLResponse = try await withCheckedThrowingContinuation { continuation in
+            let task = session.downloadTask(with: request) { location, response, error in
+                if let error {
+                    continuation.resume(throwing: error)
+                    return
+                }
+                guard let location, let response else {
+                    continuation.resume(throwing: TestFailure("download without a file or response"))
+                    return
+                }
+                do {
+                    // The temporary file is removed when this handler returns.
+                    try? FileManager.default.removeItem(atPath: file)
+                    try FileManager.default.moveItem(atPath: location.path, toPath: file)
+                    continuation.resume(returning: response)
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            task.resume()
+        }
+        return try Self.response(Data(), response)
+    }
+
+    /// A token-authenticated POST with a JSON body, as the pipeline sends it.
+    func postWithToken(_ pathAndQuery: String, body: String?, contentType: String? = "application/json", token: String = "demo-token") async throws
+        -> HTTPTestResponse
+    {
+        var headers = [(name: "X-Auth-Token", value: token), (name: "X-Project-Id", value: Self.projectID)]
+        if let contentType {
+            headers.append((name: "Content-Type", value: contentType))
+        }
+        return try await send(method: "POST", pathAndQuery, headers: headers, body: body.map { Array($0.utf8) })
+    }
+
+    /// An AK/SK-signed POST, built like the Python SDK builds it; `sentBody` replaces the
+    /// signed body on the wire (to test that the signature covers it), and `extraHeaders` are
+    /// added before signing.
+    func postSigned(
+        path: String,
+        query: [(name: String, value: String)] = [],
+        body: String,
+        sentBody: String? = nil,
+        credentials: AccessKeyCredentials,
+        extraHeaders: [(name: String, value: String)] = [],
+        date: Date = Date()
+    ) async throws -> HTTPTestResponse {
+        let host = "\(baseURL.host ?? "127.0.0.1"):\(baseURL.port ?? 80)"
+        let request = SigningRequest(
+            method: "POST",
+            host: host,
+            path: path,
+            query: query,
+            headers: [
+                (name: "Content-Type", value: "application/json"),
+                (name: "User-Agent", value: "huaweicloud-usdk-python/3.0; hss-export-tests"),
+                (name: "X-Project-Id", value: Self.projectID),
+            ] + extraHeaders,
+            body: Array(body.utf8)
+        )
+        let headers = SDKHMACSigner(credentials: credentials).sign(request, date: date)
+        let wireQuery = CanonicalRequest.canonicalQueryString(query)
+        return try await send(
+            method: "POST", path + (wireQuery.isEmpty ? "" : "?" + wireQuery), headers: headers, body: Array((sentBody ?? body).utf8))
     }
 
     /// An AK/SK-signed GET, built like the Python SDK builds it.

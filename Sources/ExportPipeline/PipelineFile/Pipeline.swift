@@ -10,12 +10,22 @@ public struct Pipeline: Sendable {
     public var version: Int
     /// The HSS endpoint, project and credentials.
     public var source: SourceSpec
-    /// The export tasks, in file order.
+    /// The listed export tasks, in file order.
     public var tasks: [TaskSpec]
+    /// The exports to create, in file order (after the listed tasks in every output).
+    public var exports: [ExportSpec]
+    /// Where and how finished tasks' files are downloaded; `nil` for no download.
+    public var download: DownloadSettings?
+    /// Where runs keep their journal and lock.
+    public var state: StateSettings
     /// How to wait.
     public var wait: WaitPolicy
     /// The configured stages, in file order.
     public var stages: [ConfiguredStage]
+    /// Whether runs of this pipeline keep a journal and a lock: they create
+    /// exports or download files, which a killed run must not redo.
+    public var usesState: Bool { !exports.isEmpty || download != nil }
+
     /// Where keys were in the file (`source`, `source.region`, `source.endpoint`),
     /// so a problem found after loading can still point at its line.
     public var locations: [String: PipelineDiagnostic.Location]
@@ -27,10 +37,16 @@ public struct Pipeline: Sendable {
         version: Int = 1,
         source: SourceSpec,
         tasks: [TaskSpec],
+        exports: [ExportSpec] = [],
+        download: DownloadSettings? = nil,
+        state: StateSettings = StateSettings(),
         wait: WaitPolicy,
         stages: [ConfiguredStage],
         locations: [String: PipelineDiagnostic.Location] = [:]
     ) {
+        self.exports = exports
+        self.download = download
+        self.state = state
         self.locations = locations
         self.file = file
         self.sha256 = sha256

@@ -2,7 +2,10 @@ import ExportStageKit
 import Yams
 
 extension PipelineReader {
-    static let waitKeys = ["initial_interval", "max_interval", "multiplier", "jitter", "timeout", "run_timeout", "concurrency", "rate_limit"]
+    static let waitKeys = [
+        "initial_interval", "max_interval", "multiplier", "jitter", "timeout", "run_timeout", "concurrency", "rate_limit", "create_rate_limit",
+        "download_rate_limit",
+    ]
     static let rateLimitKeys = ["requests", "per"]
 
     mutating func readWait(_ node: Node) -> WaitPolicy {
@@ -28,10 +31,15 @@ extension PipelineReader {
             policy.runTimeout = value
         }
         if let value = entries["concurrency"].flatMap({ integer($0, key: "concurrency", range: 1...64) }) { policy.concurrency = value }
-        if let rateNode = entries["rate_limit"], let rate = mapping(rateNode, context: "'wait.rate_limit'", allowed: Self.rateLimitKeys) {
-            if let value = rate["requests"].flatMap({ integer($0, key: "requests", range: 1...100_000) }) { policy.rateLimit.requests = value }
-            if let value = rate["per"].flatMap({ duration($0, key: "per", minimum: .milliseconds(1)) }) { policy.rateLimit.period = value }
-        }
+        if let node = entries["rate_limit"] { readRateLimit(node, key: "rate_limit", into: &policy.rateLimit) }
+        if let node = entries["create_rate_limit"] { readRateLimit(node, key: "create_rate_limit", into: &policy.createRateLimit) }
+        if let node = entries["download_rate_limit"] { readRateLimit(node, key: "download_rate_limit", into: &policy.downloadRateLimit) }
         return policy
+    }
+
+    mutating func readRateLimit(_ node: Node, key: String, into limit: inout WaitPolicy.RateLimit) {
+        guard let rate = mapping(node, context: "'wait.\(key)'", allowed: Self.rateLimitKeys) else { return }
+        if let value = rate["requests"].flatMap({ integer($0, key: "requests", range: 1...100_000) }) { limit.requests = value }
+        if let value = rate["per"].flatMap({ duration($0, key: "per", minimum: .milliseconds(1)) }) { limit.period = value }
     }
 }

@@ -17,7 +17,7 @@ struct PipelineReader {
         self.baseDirectory = baseDirectory
     }
 
-    static let topLevelKeys = ["version", "source", "tasks", "wait", "stages"]
+    static let topLevelKeys = ["version", "source", "tasks", "exports", "download", "state", "wait", "stages"]
 
     mutating func readPipeline(_ root: Node, sha256: String) -> Pipeline? {
         guard let sections = mapping(root, context: "the pipeline file", allowed: Self.topLevelKeys) else { return nil }
@@ -31,19 +31,25 @@ struct PipelineReader {
         if sections["source"] == nil {
             report(at: root, "missing section 'source'", fix: "add 'source:' with project_id and region or endpoint")
         }
-        let tasks = sections["tasks"].flatMap { readTasks($0) }
-        if sections["tasks"] == nil {
-            report(at: root, "missing section 'tasks'", fix: "add 'tasks:' with a list of export task ids")
+        let tasks = sections["tasks"].map { readTasks($0) } ?? []
+        let exports = sections["exports"].map { readExports($0) } ?? []
+        if sections["tasks"] == nil, sections["exports"] == nil {
+            report(
+                at: root, "missing section 'tasks' or 'exports'",
+                fix: "add 'tasks:' with a list of export task ids, or 'exports:' with the exports to create (or both)")
         }
+        let download = sections["download"].flatMap { readDownload($0) }
+        let state = sections["state"].map { readState($0) } ?? StateSettings()
         let wait = sections["wait"].map { readWait($0) } ?? WaitPolicy()
         let stages = sections["stages"].flatMap { readStages($0) }
         if sections["stages"] == nil {
             report(at: root, "missing section 'stages'", fix: "add 'stages:' with at least one stage, e.g. '- type: jsonl' and 'path: results.jsonl'")
         }
-        guard let source, let tasks, let stages else { return nil }
+        guard let source, let tasks, let exports, let stages else { return nil }
+        if sections["download"] != nil, download == nil { return nil }
         return Pipeline(
-            file: file, sha256: sha256, version: version, source: source, tasks: tasks, wait: wait, stages: stages,
-            locations: locations
+            file: file, sha256: sha256, version: version, source: source, tasks: tasks, exports: exports, download: download,
+            state: state, wait: wait, stages: stages, locations: locations
         )
     }
 

@@ -11,6 +11,9 @@ public enum RunExitCode: Int32, Sendable, Comparable, CaseIterable {
     case apiError = 3
     /// A stage failed to commit.
     case stageFailed = 4
+    /// Another run of the same pipeline holds its state lock: nothing was
+    /// done, no request made, no file changed.
+    case locked = 5
     /// Interrupted by SIGINT or SIGTERM.
     case interrupted = 130
 
@@ -22,6 +25,7 @@ public enum RunExitCode: Int32, Sendable, Comparable, CaseIterable {
         case .usage: return "bad invocation or pipeline file (nothing written, no request made)"
         case .apiError: return "the API refused or was unreachable for a task"
         case .stageFailed: return "a stage failed to commit"
+        case .locked: return "another run of this pipeline is still running (nothing done)"
         case .interrupted: return "interrupted"
         }
     }
@@ -29,7 +33,7 @@ public enum RunExitCode: Int32, Sendable, Comparable, CaseIterable {
     /// Every code with its meaning, and the precedence rule, as one paragraph.
     public static var documentation: String {
         let codes = allCases.map { "\($0.rawValue) \($0.meaning)" }.joined(separator: "; ")
-        return "Exit codes: \(codes). When several apply, the highest in 130 > 4 > 3 > 1 wins."
+        return "Exit codes: \(codes). When several apply, the highest in 130 > 4 > 3 > 1 wins; 2 and 5 end a run before it starts."
     }
 
     /// Orders codes by precedence, not by value.
@@ -44,7 +48,8 @@ public enum RunExitCode: Int32, Sendable, Comparable, CaseIterable {
         case .usage: return 2
         case .apiError: return 3
         case .stageFailed: return 4
-        case .interrupted: return 5
+        case .locked: return 5
+        case .interrupted: return 6
         }
     }
 }

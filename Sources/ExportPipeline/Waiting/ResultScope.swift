@@ -26,4 +26,12 @@ public struct ResultScope: Sendable, Equatable {
             enterpriseProjectID: enterpriseProjectID, outcome: .interrupted, runID: runID
         )
     }
+
+    /// The record of `job` before any request: its task id (empty until an
+    /// export is created) and the export that makes it.
+    public func initialResult(for job: WaitJob) -> ExportResult {
+        var result = initialResult(for: TaskSpec(id: job.taskID ?? "", name: job.name ?? job.export?.name))
+        result.exportName = job.export?.name
+        return result
+    }
 }

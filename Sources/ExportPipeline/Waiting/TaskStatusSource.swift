@@ -60,6 +60,11 @@ public enum FailureDisposition: Sendable, Equatable {
     /// Not found, a bad request, a TLS mismatch: retrying cannot help; the
     /// task ends at once with outcome `error`.
     case permanent
+    /// A create request may have taken effect (it timed out or was reset
+    /// after it was sent, or HSS answered 5xx): sending it again could create
+    /// a second task, so the export ends with outcome `error`, and the run
+    /// tells the user how to check.
+    case outcomeUnknown
     /// The credentials were refused (401, 403): every task of the run uses
     /// them, so every unfinished task ends at once with outcome `error`, after
     /// one request and one log line.

@@ -15,6 +15,10 @@ public struct TaskWaiter: Sendable {
     public enum Event: Sendable {
         /// A status request was answered (or failed) for the task at `index`.
         case polled(index: Int, taskID: String, status: String?)
+        /// The export at `index` was created as task `taskID`.
+        case created(index: Int, taskID: String)
+        /// The file of the task at `index` was downloaded and verified.
+        case downloaded(index: Int, archive: DownloadedArchive)
         /// The task at `index` is done.
         case finished(index: Int, result: ExportResult)
         /// How the run stands, after every request sent or answered: for a
@@ -34,6 +38,10 @@ public struct TaskWaiter: Sendable {
     public var clock: WaitClock
     /// Where the jitter of the delays comes from.
     public var random: RandomSource
+    /// Where and how finished tasks' files are downloaded; `nil` for none.
+    public var downloads: DownloadSettings?
+    /// Told about creates and downloads, so a killed run can resume.
+    public var journal: (any RunJournaling)?
 
     /// Creates a waiter.
     ///
@@ -44,13 +52,17 @@ public struct TaskWaiter: Sendable {
     ///   - logger: where polls are logged; default a logger labelled `hss-export.wait`.
     ///   - clock: the time to wait in; default the real, monotonic clock.
     ///   - random: the jitter's source; default the system's generator.
+    ///   - downloads: where finished tasks' files go; default none.
+    ///   - journal: told about creates and downloads; default none.
     public init(
         policy: WaitPolicy,
         source: any TaskStatusSource,
         scope: ResultScope,
         logger: Logger = Logger(label: "hss-export.wait"),
         clock: WaitClock = .continuous,
-        random: RandomSource = .system
+        random: RandomSource = .system,
+        downloads: DownloadSettings? = nil,
+        journal: (any RunJournaling)? = nil
     ) {
         self.policy = policy
         self.source = source
@@ -58,19 +70,37 @@ public struct TaskWaiter: Sendable {
         self.logger = logger
         self.clock = clock
         self.random = random
+        self.downloads = downloads
+        self.journal = journal
     }
 
     /// Waits for every task, reporting each result (with its index in `tasks`)
     /// as soon as it is known, in the order they finish.
     public func wait(for tasks: [TaskSpec], onEvent: @escaping @Sendable (Event) async -> Void) async {
+        await run(tasks.map { WaitJob($0) }, onEvent: onEvent)
+    }
+
+    /// Creates, waits for and downloads every job, reporting each result
+    /// (with its index in `jobs`) as soon as it is known, in the order they
+    /// finish.
+    ///
+    /// Creates and downloads need ``source`` to be an ``ExportTaskService``;
+    /// ``journal`` hears of every create before it is sent and after it is
+    /// answered, and of every download.
+    public func run(_ jobs: [WaitJob], onEvent: @escaping @Sendable (Event) async -> Void) async {
         let start = clock.now
-        var plan = PollPlan(taskCount: tasks.count, policy: policy, start: start, random: random)
-        var trackers = tasks.map { TaskTracker(result: scope.initialResult(for: $0)) }
+        let items = jobs.map { RequestPlan.Item(firstStep: $0.taskID == nil ? .create : .query, downloads: $0.downloads) }
+        var plan = RequestPlan(items: items, policy: policy, start: start, random: random)
+        var trackers = jobs.map { TaskTracker(result: scope.initialResult(for: $0)) }
         var refusal: ExportResult.Failure?
         let (answers, continuation) = AsyncStream.makeStream(of: Completion.self)
         var pending = answers.makeAsyncIterator()
         let source = self.source
         let clock = self.clock
+        let journal = self.journal
+        let downloader = downloads.map { settings in
+            (source as? any ExportTaskService).map { ArchiveDownloader(settings: settings, service: $0, names: ArchiveNames()) }
+        }
 
         func report(_ finished: [Int]) async {
             for index in finished {
@@ -86,7 +116,7 @@ public struct TaskWaiter: Sendable {
             await onEvent(
                 .progress(
                     WaitProgress(
-                        startedAt: clock.date(at: start), taskCount: tasks.count, outcomes: outcomes, requests: plan.requests,
+                        startedAt: clock.date(at: start), taskCount: jobs.count, outcomes: outcomes, requests: plan.requests,
                         throttled: plan.throttled, budget: policy.rateLimit, nextRequestAt: plan.nextRequestTime(now: now).map(clock.date(at:))
                     )))
         }
@@ -98,17 +128,34 @@ public struct TaskWaiter: Sendable {
                 switch action {
                 case .done:
                     break loop
-                case .send(let index, let request):
-                    trackers[index].markPoll(clock: clock)
-                    let taskID = tasks[index].id
-                    group.addTask {
-                        let answer: Result<TaskStatus, any Error>
-                        do {
-                            answer = .success(try await source.status(of: taskID))
-                        } catch {
-                            answer = .failure(error)
+                case .send(let index, let kind, let request):
+                    let work: @Sendable () async -> Reply
+                    switch kind {
+                    case .create:
+                        guard let export = jobs[index].export, let service = source as? any ExportTaskService else {
+                            preconditionFailure("a job without a task id needs an export and an ExportTaskService")
                         }
-                        continuation.yield(.answer(task: index, request: request, answer))
+                        work = { await Self.create(export, service: service, journal: journal) }
+                    case .query:
+                        trackers[index].markPoll(clock: clock)
+                        let taskID = trackers[index].result.taskID
+                        work = {
+                            do {
+                                return .status(try await source.status(of: taskID))
+                            } catch {
+                                return .failed(error)
+                            }
+                        }
+                    case .download:
+                        let result = trackers[index].result
+                        guard let downloader = downloader ?? nil else {
+                            preconditionFailure("a job that downloads needs download settings and an ExportTaskService")
+                        }
+                        work = { await Self.download(result, with: downloader, journal: journal) }
+                    }
+                    group.addTask {
+                        let reply = await work()
+                        continuation.yield(.answer(task: index, kind: kind, request: request, reply))
                     }
                     await progress()
                 case .wait(let until):
@@ -124,15 +171,20 @@ public struct TaskWaiter: Sendable {
                     let next = await pending.next()
                     timer?.cancel()
                     guard let next else { break loop }
-                    guard case .answer(let index, let request, let answer) = next else { continue loop }
+                    guard case .answer(let index, let kind, let request, let reply) = next else { continue loop }
                     if Task.isCancelled { break loop }
-                    let outcome = apply(answer, to: &trackers[index], taskID: tasks[index].id, index: index)
+                    let outcome = apply(reply, to: &trackers[index], index: index)
                     if case .failure(.credentialsRejected) = outcome, refusal == nil {
                         refusal = trackers[index].result.error
                         logger.error("HSS refused the credentials; ending every task", metadata: ["error": "\(refusal?.message ?? "")"])
                     }
-                    plan.answered(task: index, request: request, answer: outcome, at: clock.now)
-                    await onEvent(.polled(index: index, taskID: tasks[index].id, status: trackers[index].lastStatus))
+                    plan.answered(task: index, kind: kind, request: request, answer: outcome, at: clock.now)
+                    switch reply {
+                    case .created(let created): await onEvent(.created(index: index, taskID: created.taskID))
+                    case .downloaded(let archive): await onEvent(.downloaded(index: index, archive: archive))
+                    case .status, .failed:
+                        await onEvent(.polled(index: index, taskID: trackers[index].result.taskID, status: trackers[index].lastStatus))
+                    }
                     await report(plan.takeFinished())
                     await progress()
                 }
@@ -144,50 +196,111 @@ public struct TaskWaiter: Sendable {
         await report(plan.takeFinished())
     }
 
+    /// Sends one create, with the journal written before and after.
+    private static func create(_ export: ExportSpec, service: any ExportTaskService, journal: (any RunJournaling)?) async -> Reply {
+        do {
+            try await journal?.willCreate(export)
+        } catch {
+            return .failed(JournalError(export: export.name, detail: "\(error)"))
+        }
+        let created: CreatedExport
+        do {
+            created = try await service.createExport(export.creation)
+        } catch {
+            let disposition = (error as? any TaskStatusFailure)?.disposition ?? .outcomeUnknown
+            switch disposition {
+            case .outcomeUnknown: await journal?.createOutcomeUnknown(export, reason: "\(error)")
+            default: await journal?.createRefused(export)
+            }
+            return .failed(error)
+        }
+        // HSS created the task: losing that now would lose it for good, so a
+        // journal that cannot be written is logged, not fatal.
+        try? await journal?.created(export, taskID: created.taskID)
+        return .created(created)
+    }
+
+    /// Downloads a succeeded task's file, and journals it.
+    private static func download(_ result: ExportResult, with downloader: ArchiveDownloader, journal: (any RunJournaling)?) async -> Reply {
+        guard let fileID = result.fileID, !fileID.isEmpty else {
+            return .failed(DownloadError(kind: .noFile, taskID: result.taskID, file: result.fileName ?? "", detail: ""))
+        }
+        do {
+            let archive = try await downloader.download(taskID: result.taskID, fileID: fileID, fileName: result.fileName)
+            try? await journal?.downloaded(taskID: result.taskID, archive: archive)
+            return .downloaded(archive)
+        } catch {
+            return .failed(error)
+        }
+    }
+
     /// Waits for one task and returns its record.
     public func waitForTask(_ task: TaskSpec) async -> ExportResult {
         let collected = CollectedResults()
-        await wait(for: [task]) { event in
+        await run([WaitJob(task)]) { event in
             if case .finished(_, let result) = event { await collected.set(result) }
         }
         return await collected.result ?? scope.initialResult(for: task)
     }
 
     /// Folds one answer into the task's record and says what it means for the plan.
-    private func apply(_ answer: Result<TaskStatus, any Error>, to tracker: inout TaskTracker, taskID: String, index: Int) -> PollPlan.Answer {
-        switch answer {
-        case .success(let status):
+    private func apply(_ reply: Reply, to tracker: inout TaskTracker, index: Int) -> RequestPlan.Answer {
+        let taskID = tracker.result.taskID
+        switch reply {
+        case .created(let created):
+            tracker.result.taskID = created.taskID
+            tracker.result.error = nil
+            logger.info("created export task", metadata: ["export": "\(tracker.result.exportName ?? "")", "task_id": "\(created.taskID)"])
+            return .created
+        case .status(let status):
             tracker.apply(status)
             logger.debug(
                 "polled", metadata: ["task_id": "\(taskID)", "task_status": "\(status.taskStatus ?? "-")", "poll": "\(tracker.result.polls)"])
             return .status(status.taskStatus)
-        case .failure(let error):
+        case .downloaded(let archive):
+            tracker.result.download = archive
+            tracker.result.error = nil
+            logger.info("downloaded", metadata: ["task_id": "\(taskID)", "path": "\(archive.path)", "bytes": "\(archive.bytes)"])
+            return .downloaded
+        case .failed(let error):
             tracker.lastStatus = nil
             if error is CancellationError { return .failure(.transient) }
             let failure = error as? any TaskStatusFailure
             tracker.result.error = failure?.recordFailure ?? ExportResult.Failure(code: "transport", message: "\(error)")
             let disposition = failure?.disposition ?? .transient
+            let subject: Logger.Metadata = taskID.isEmpty ? ["export": "\(tracker.result.exportName ?? "")"] : ["task_id": "\(taskID)"]
             switch disposition {
             case .permanent:
-                logger.warning("task refused", metadata: ["task_id": "\(taskID)", "error": "\(error)"])
+                logger.warning("request refused", metadata: subject.merging(["error": "\(error)"]) { $1 })
+            case .outcomeUnknown:
+                tracker.result.error?.code = "create_unknown"
+                logger.error("create outcome unknown; not retried", metadata: subject.merging(["error": "\(error)"]) { $1 })
             case .credentialsRejected:
                 break
             case .throttled(let retryAfter):
                 logger.notice(
-                    "throttled by HSS; pausing all requests",
-                    metadata: ["task_id": "\(taskID)", "retry_after_s": "\(retryAfter.map { DurationText.seconds(in: $0) } ?? 0)"]
+                    "throttled by HSS; pausing requests of this kind",
+                    metadata: subject.merging(["retry_after_s": "\(retryAfter.map { DurationText.seconds(in: $0) } ?? 0)"]) { $1 }
                 )
             case .transient, .transientAtMost:
-                logger.notice("status request failed; will retry", metadata: ["task_id": "\(taskID)", "error": "\(error)"])
+                logger.notice("request failed; will retry", metadata: subject.merging(["error": "\(error)"]) { $1 })
             }
             return .failure(disposition)
         }
     }
 }
 
+/// What one request came back with.
+private enum Reply: Sendable {
+    case created(CreatedExport)
+    case status(TaskStatus)
+    case downloaded(DownloadedArchive)
+    case failed(any Error)
+}
+
 /// What the request tasks and timers tell the scheduler loop.
 private enum Completion: Sendable {
-    case answer(task: Int, request: Int, Result<TaskStatus, any Error>)
+    case answer(task: Int, kind: RequestPlan.Kind, request: Int, Reply)
     case wake
 }
 

@@ -15,19 +15,26 @@ public struct WaitPolicy: Sendable, Equatable {
     /// Random spread of each delay, as a fraction (0.2 = ±20 %), so tasks
     /// started together don't poll in lockstep.
     public var jitter: Double
-    /// How long one task may stay unfinished, counted from when the run
-    /// starts waiting for it (not from its first poll, so a task the budget
-    /// has not reached yet still has a deadline).
+    /// How long each step of a task may take, counted from when the step
+    /// became due: creating it from the run's start, waiting for it from
+    /// when it was created (or the run's start, for a listed task),
+    /// downloading it from its `success`. Not from a first request, so a
+    /// task the budget has not reached yet still has a deadline.
     public var timeout: Duration
-    /// How long the whole wait may take; `nil` means ``timeout`` (every task
-    /// starts waiting with the run, so the run ends by then anyway). A shorter
-    /// value caps every task's deadline.
+    /// How long the whole run may take; `nil` for no cap beyond the steps'
+    /// own deadlines (a run of listed tasks then ends by ``timeout``). It caps
+    /// every step's deadline.
     public var runTimeout: Duration?
-    /// How many status requests may be in flight at the same time (not how
-    /// many tasks are waited for: every task is, from the start).
+    /// How many requests (creates, queries and downloads together) may be in
+    /// flight at the same time (not how many tasks are waited for: every task
+    /// is, from the start).
     public var concurrency: Int
-    /// The request budget shared by all tasks.
+    /// The budget of status queries, shared by all tasks.
     public var rateLimit: RateLimit
+    /// The budget of create requests (`exports:`), its own as HSS counts it.
+    public var createRateLimit: RateLimit
+    /// The budget of downloads (`download:`), its own as HSS counts it.
+    public var downloadRateLimit: RateLimit
 
     /// Requests allowed per period, shared by every task of the run.
     public struct RateLimit: Sendable, Equatable {
@@ -52,7 +59,9 @@ public struct WaitPolicy: Sendable, Equatable {
         timeout: Duration = .seconds(30 * 60),
         runTimeout: Duration? = nil,
         concurrency: Int = 4,
-        rateLimit: RateLimit = RateLimit()
+        rateLimit: RateLimit = RateLimit(),
+        createRateLimit: RateLimit = RateLimit(),
+        downloadRateLimit: RateLimit = RateLimit()
     ) {
         self.initialInterval = initialInterval
         self.maxInterval = maxInterval
@@ -62,6 +71,17 @@ public struct WaitPolicy: Sendable, Equatable {
         self.runTimeout = runTimeout
         self.concurrency = concurrency
         self.rateLimit = rateLimit
+        self.createRateLimit = createRateLimit
+        self.downloadRateLimit = downloadRateLimit
+    }
+
+    /// The budget requests of `kind` are spent under.
+    package func rateLimit(for kind: RequestPlan.Kind) -> RateLimit {
+        switch kind {
+        case .create: return createRateLimit
+        case .query: return rateLimit
+        case .download: return downloadRateLimit
+        }
     }
 
     /// The delay after the `attempt`-th poll (0-based) before jitter.

@@ -38,6 +38,11 @@ extension ExportResult {
             if let finishedAt { visitor.visitTimestamp(finishedAt) } else { visitor.visitNull() }
         case 13: visitor.visitNumber((waitSeconds * 1000).rounded() / 1000)
         case 14: visitor.visitString(runID)
+        case 15: Self.visit(exportName, with: &visitor)
+        case 16: Self.visit(download?.path, with: &visitor)
+        case 17:
+            if let download { visitor.visitInteger(download.bytes) } else { visitor.visitNull() }
+        case 18: Self.visit(download?.sha256, with: &visitor)
         default: preconditionFailure("no field at index \(index); there are \(Self.fieldNames.count)")
         }
     }
@@ -53,6 +58,7 @@ extension ExportResult {
         var total = taskID.utf8.count + projectID.utf8.count + runID.utf8.count
         total += (taskName?.utf8.count ?? 0) + (taskStatus?.utf8.count ?? 0) + (fileID?.utf8.count ?? 0)
         total += (fileName?.utf8.count ?? 0) + (region?.utf8.count ?? 0) + (enterpriseProjectID?.utf8.count ?? 0)
+        total += (exportName?.utf8.count ?? 0) + (download?.path.utf8.count ?? 0) + (download?.sha256.utf8.count ?? 0)
         if let error {
             total += error.code.utf8.count + error.message.utf8.count + (error.requestID?.utf8.count ?? 0)
         }

@@ -126,7 +126,7 @@ public final class AtomicFileWriter {
     }
 
     /// Makes a rename durable: without this, a power cut can undo it.
-    static func syncDirectory(of path: String) {
+    public static func syncDirectory(of path: String) {
         let directory = open(FilePath.directory(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard directory >= 0 else { return }
         fsync(directory)

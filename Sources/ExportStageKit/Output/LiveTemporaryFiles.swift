@@ -5,11 +5,13 @@ import Synchronization
 public enum LiveTemporaryFiles {
     private static let paths = Mutex<Set<String>>([])
 
-    static func insert(_ path: String) {
+    /// Registers a temp file that a second signal should remove.
+    public static func insert(_ path: String) {
         paths.withLock { _ = $0.insert(path) }
     }
 
-    static func remove(_ path: String) {
+    /// Forgets a temp file that was renamed or removed.
+    public static func remove(_ path: String) {
         paths.withLock { _ = $0.remove(path) }
     }
 

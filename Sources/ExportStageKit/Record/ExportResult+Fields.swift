@@ -6,6 +6,7 @@ extension ExportResult {
         "task_id", "task_name", "task_status", "file_id", "file_name",
         "project_id", "region", "enterprise_project_id", "outcome", "error",
         "polls", "first_polled_at", "finished_at", "wait_seconds", "run_id",
+        "export", "download_path", "download_bytes", "download_sha256",
     ]
 
     /// The record as ordered fields, named as in ``fieldNames``.
@@ -29,6 +30,10 @@ extension ExportResult {
             ("finished_at", JSONValue(finishedAt.map(RFC3339.format))),
             ("wait_seconds", .number((waitSeconds * 1000).rounded() / 1000)),
             ("run_id", .string(runID)),
+            ("export", JSONValue(exportName)),
+            ("download_path", JSONValue(download?.path)),
+            ("download_bytes", download.map { .integer($0.bytes) } ?? .null),
+            ("download_sha256", JSONValue(download?.sha256)),
         ]
     }
 

@@ -53,6 +53,11 @@ public struct ExportResult: Sendable, Equatable {
     public var waitSeconds: Double
     /// The id of the run that produced this record.
     public var runID: String
+    /// The name of the pipeline's `exports:` entry that created the task, or
+    /// `nil` for a task listed under `tasks:`.
+    public var exportName: String?
+    /// The downloaded file, when the pipeline downloads and the download succeeded.
+    public var download: DownloadedArchive?
 
     /// Creates a record.
     public init(
@@ -70,7 +75,9 @@ public struct ExportResult: Sendable, Equatable {
         firstPolledAt: Date? = nil,
         finishedAt: Date? = nil,
         waitSeconds: Double = 0,
-        runID: String
+        runID: String,
+        exportName: String? = nil,
+        download: DownloadedArchive? = nil
     ) {
         self.taskID = taskID
         self.taskName = taskName
@@ -87,5 +94,7 @@ public struct ExportResult: Sendable, Equatable {
         self.finishedAt = finishedAt
         self.waitSeconds = waitSeconds
         self.runID = runID
+        self.exportName = exportName
+        self.download = download
     }
 }

@@ -8,7 +8,9 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 
-/// A client of the HSS v5 export-task API, and the pipeline's ``TaskStatusSource``.
+/// A client of the HSS v5 export-task API, and the pipeline's ``ExportTaskService``:
+/// it polls tasks (``queryExportTask(_:)``), creates them (``createExport(_:)``) and
+/// downloads their files (``downloadFile(_:to:maximumBytes:)``).
 ///
 /// One instance holds one HTTP connection pool for the whole run, so polls reuse
 /// connections. Call ``shutdown()`` when done (or use ``withClient(configuration:logger:isolation:_:)``,
@@ -24,7 +26,7 @@ import NIOSSL
 /// Errors are ``HSSAPIError`` (HSS answered 4xx/5xx), ``HSSTransportError`` (no
 /// response) and ``HSSResponseError`` (an unusable response); each says whether retrying
 /// helps. No token, secret key or signature ever appears in an error or a log line.
-public final class HSSClient: TaskStatusSource, Sendable {
+public final class HSSClient: ExportTaskService, Sendable {
 
     /// The largest task response accepted; a Task object is a few hundred bytes.
     static let maximumTaskResponseBytes = 1 << 20

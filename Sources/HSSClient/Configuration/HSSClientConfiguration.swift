@@ -17,6 +17,9 @@ public struct HSSClientConfiguration: Sendable, CustomStringConvertible, CustomR
     /// The `User-Agent` sent when none is configured: `hss-export/<version>`.
     public static let defaultUserAgent = "hss-export/\(HSSExportVersion.current)"
 
+    /// The default ``downloadTimeout``: 10 minutes, 200 MB at 350 kB/s.
+    public static let defaultDownloadTimeout = Duration.seconds(600)
+
     /// Where the API lives.
     public var endpoint: HSSEndpoint
     /// The project id, the `{project_id}` of every path and the `X-Project-Id` header.
@@ -35,8 +38,13 @@ public struct HSSClientConfiguration: Sendable, CustomStringConvertible, CustomR
     /// Disables TLS certificate verification. Only for tests against a self-signed
     /// endpoint; the client logs a warning when it is set.
     public var insecure: Bool
-    /// How long one request may take from start to the last body byte.
+    /// How long one request may take from start to the last body byte; downloads of
+    /// exported files have ``downloadTimeout`` instead.
     public var requestTimeout: Duration
+    /// How long one download of an exported file may take, from sending the request to
+    /// the last byte written: a bound on a stalled transfer of a large file. Its
+    /// expiry is a transient failure (the download is tried again).
+    public var downloadTimeout: Duration
     /// How long establishing a connection (TCP and TLS) may take.
     public var connectTimeout: Duration
     /// The `User-Agent` header.
@@ -56,6 +64,7 @@ public struct HSSClientConfiguration: Sendable, CustomStringConvertible, CustomR
     ///   - insecure: Skip TLS certificate verification; default `false`.
     ///   - requestTimeout: Limit for one request; default 30 s.
     ///   - connectTimeout: Limit for connecting; default 10 s.
+    ///   - downloadTimeout: Limit for one whole file download; default 10 minutes.
     ///   - userAgent: The `User-Agent`; default ``defaultUserAgent``.
     ///   - environment: Where proxy and endpoint override variables are read; default the
     ///     process environment.
@@ -69,6 +78,7 @@ public struct HSSClientConfiguration: Sendable, CustomStringConvertible, CustomR
         insecure: Bool = false,
         requestTimeout: Duration = .seconds(30),
         connectTimeout: Duration = .seconds(10),
+        downloadTimeout: Duration = HSSClientConfiguration.defaultDownloadTimeout,
         userAgent: String = HSSClientConfiguration.defaultUserAgent,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
@@ -81,6 +91,7 @@ public struct HSSClientConfiguration: Sendable, CustomStringConvertible, CustomR
         self.insecure = insecure
         self.requestTimeout = requestTimeout
         self.connectTimeout = connectTimeout
+        self.downloadTimeout = downloadTimeout
         self.userAgent = userAgent
         self.environment = environment
     }
@@ -103,6 +114,7 @@ public struct HSSClientConfiguration: Sendable, CustomStringConvertible, CustomR
         if insecure { parts.append("insecure: true") }
         parts.append("requestTimeout: \(requestTimeout)")
         parts.append("connectTimeout: \(connectTimeout)")
+        if downloadTimeout != Self.defaultDownloadTimeout { parts.append("downloadTimeout: \(downloadTimeout)") }
         parts.append("userAgent: \(userAgent)")
         return "HSSClientConfiguration(" + parts.joined(separator: ", ") + ")"
     }
@@ -122,6 +134,7 @@ public struct HSSClientConfiguration: Sendable, CustomStringConvertible, CustomR
                 "insecure": insecure,
                 "requestTimeout": requestTimeout,
                 "connectTimeout": connectTimeout,
+                "downloadTimeout": downloadTimeout,
                 "userAgent": userAgent,
             ], displayStyle: .struct)
     }

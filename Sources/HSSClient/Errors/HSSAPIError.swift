@@ -27,6 +27,9 @@ public struct HSSAPIError: TaskStatusFailure, CustomStringConvertible, Sendable,
     public var retryAfter: Duration?
     /// The project the request was for, to name it in the advice.
     public var projectID: String?
+    /// The SDK operation (e.g. `ExportVuls`) when the refused request created an export
+    /// task; `nil` for the other calls. A create that got a 5xx may have taken effect.
+    public var creation: String?
 
     /// Creates an error from its parts (the parser fills these from a response).
     public init(
@@ -38,7 +41,8 @@ public struct HSSAPIError: TaskStatusFailure, CustomStringConvertible, Sendable,
         requestID: String? = nil,
         encodedAuthorizationMessage: String? = nil,
         retryAfter: Duration? = nil,
-        projectID: String? = nil
+        projectID: String? = nil,
+        creation: String? = nil
     ) {
         self.method = method
         self.path = path
@@ -49,20 +53,23 @@ public struct HSSAPIError: TaskStatusFailure, CustomStringConvertible, Sendable,
         self.encodedAuthorizationMessage = encodedAuthorizationMessage
         self.retryAfter = retryAfter
         self.projectID = projectID
+        self.creation = creation
     }
 
     /// The API Gateway's "too many requests" code, sent with 429 (and, some APIs, other statuses).
     public static let throttlingCode = "APIG.0308"
 
-    /// Throttled for 429 or `APIG.0308`, transient for 5xx, credentials
-    /// rejected for 401 and 403 (every task of the run uses the same ones),
-    /// permanent for every other status.
+    /// Throttled for 429 or `APIG.0308` (the gateway refused the request before HSS saw
+    /// it, so even a create may be sent again), transient for 5xx (but
+    /// ``FailureDisposition/outcomeUnknown`` for a create: HSS may have created the task
+    /// before failing), credentials rejected for 401 and 403 (every task of the run uses
+    /// the same ones), permanent for every other status.
     public var disposition: FailureDisposition {
         if status == 429 || code == Self.throttlingCode {
             return .throttled(retryAfter: retryAfter)
         }
         if (500...599).contains(status) {
-            return .transient
+            return creation == nil ? .transient : .outcomeUnknown
         }
         if status == 401 || status == 403 {
             return .credentialsRejected
@@ -81,7 +88,7 @@ public struct HSSAPIError: TaskStatusFailure, CustomStringConvertible, Sendable,
         let verb: String
         switch disposition {
         case .throttled: verb = "throttled"
-        case .transient, .transientAtMost: verb = "failed"
+        case .transient, .transientAtMost, .outcomeUnknown: verb = "failed"
         case .permanent, .credentialsRejected: verb = "refused"
         }
         var text = "HSS \(verb) \(method) \(path): \(status)"
@@ -98,11 +105,16 @@ public struct HSSAPIError: TaskStatusFailure, CustomStringConvertible, Sendable,
     /// The fix for the usual causes of this status or code.
     var advice: String {
         let project = projectID.map { "project \($0)" } ?? "the project"
+        if disposition == .outcomeUnknown {
+            return HSSTransportError.mayHaveCreatedAdvice(creation ?? "the export", project: project)
+        }
         if case .throttled(let retryAfter) = disposition {
             let wait = retryAfter.map { "retry after \(HSSAPIError.seconds($0)) s" } ?? "retry later"
             return "\(wait); HSS allows only a few calls per minute per API, so lower the request budget or concurrency"
         }
         switch status {
+        case 400 where creation != nil:
+            return "check the export's parameters and enterprise_project_id; HSS rejected the request as malformed"
         case 400:
             return "check the task id and enterprise_project_id; HSS rejected them as malformed"
         case 401:
@@ -113,6 +125,10 @@ public struct HSSAPIError: TaskStatusFailure, CustomStringConvertible, Sendable,
                 advice += "; the encoded_authorization_message can be decoded with IAM to see the denied action"
             }
             return advice
+        case 404 where creation != nil:
+            return "check the export kind and that \(project) is served at this endpoint"
+        case 404 where path.contains("/download/"):
+            return "check the file id (the task's file_id) and that the endpoint is the task's region; HSS keeps exported files only for a while"
         case 404:
             return "check that the task id exists in \(project) and that the endpoint is the task's region"
         case 500...599:

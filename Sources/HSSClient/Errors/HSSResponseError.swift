@@ -15,6 +15,9 @@ public struct HSSResponseError: TaskStatusFailure, CustomStringConvertible, Send
         case garbage(preview: String)
         /// The body exceeded `limit` bytes.
         case tooLarge(limit: Int)
+        /// A create's 2xx body has no usable `task_id` (a non-empty string); `preview`
+        /// shows its first bytes.
+        case missingTaskID(preview: String)
     }
 
     /// What was wrong.
@@ -50,6 +53,7 @@ public struct HSSResponseError: TaskStatusFailure, CustomStringConvertible, Send
         case .redirect: code = "redirect"
         case .garbage: code = "garbage-response"
         case .tooLarge: code = "response-too-large"
+        case .missingTaskID: code = "missing-task-id"
         }
         return ExportResult.Failure(code: code, message: description, requestID: requestID)
     }
@@ -68,6 +72,10 @@ public struct HSSResponseError: TaskStatusFailure, CustomStringConvertible, Send
                 + "starting \(preview); check that the endpoint is the HSS API and not a proxy or portal page"
         case .tooLarge(let limit):
             return "response to \(request) exceeds \(limit) bytes\(id); check that the endpoint is the HSS API"
+        case .missingTaskID(let preview):
+            return "HSS answered \(request) with status \(status) but no task_id\(id), body starting \(preview); "
+                + "HSS may have created the export task anyway, so the request is not sent again: look for a new export "
+                + "task in the HSS console, and check that the endpoint is the HSS API"
         }
     }
 

@@ -16,11 +16,113 @@ extension HSSClient {
         var body: [UInt8]
     }
 
+    /// One request as a call describes it; ``prepare(_:)`` adds the common headers,
+    /// `enterprise_project_id`, authentication and the body.
+    struct OutgoingRequest {
+        var method: HTTPMethod
+        /// Unencoded path segments, `["v5", projectID, ...]`.
+        var pathSegments: [String]
+        /// Decoded query pairs, in any order: they are sent sorted.
+        var query: [(name: String, value: String)] = []
+        /// The body bytes exactly as sent; empty for none.
+        var body: [UInt8] = []
+        /// Whether the call takes the SDK's optional `region` header.
+        var sendsRegion = true
+        /// The SDK operation of a create: its failures say whether it may have taken effect.
+        var creation: String?
+    }
+
+    /// A request ready for AsyncHTTPClient, with what its errors need to know.
+    struct PreparedRequest {
+        var request: HTTPClientRequest
+        /// The URL and headers in `request`, for the tests that compare them with the SDK's.
+        var url: String
+        var headers: [(name: String, value: String)]
+        var method: String
+        /// Path and query, as sent.
+        var target: String
+        var creation: String?
+        /// Set once AsyncHTTPClient takes the first body bytes for a connection.
+        var bodyProgress: BodyProgress?
+        var bodyIsEmpty: Bool
+    }
+
     /// Sends one request and returns its 2xx response; throws for everything else.
     func send(method: HTTPMethod, pathSegments: [String], maximumBytes: Int) async throws -> Response {
-        let path = HSSPercentEncoding.encodePathSegments(pathSegments)
-        var query: [(name: String, value: String)] = []
-        if let enterpriseProjectID = configuration.enterpriseProjectID {
+        try await send(OutgoingRequest(method: method, pathSegments: pathSegments), maximumBytes: maximumBytes)
+    }
+
+    /// Sends `outgoing` once and returns its 2xx response, its body read up to `maximumBytes`;
+    /// throws ``HSSAPIError``, ``HSSTransportError`` or ``HSSResponseError`` for everything else.
+    func send(_ outgoing: OutgoingRequest, maximumBytes: Int) async throws -> Response {
+        let prepared = prepare(outgoing)
+        let started = ContinuousClock.now
+        let limit = configuration.requestTimeout
+        return try await withTimeLimit(limit, prepared, started: started) {
+            try await self.exchange(prepared, maximumBytes: maximumBytes, started: started, limit: limit)
+        }
+    }
+
+    /// Sends `prepared` and reads its answer; ``send(_:maximumBytes:)`` bounds the time.
+    private func exchange(
+        _ prepared: PreparedRequest, maximumBytes: Int, started: ContinuousClock.Instant, limit: Duration
+    ) async throws -> Response {
+        let response = try await execute(prepared, deadline: .now() + TimeAmount(limit), limit: limit, started: started)
+        let status = Int(response.status.code)
+        let requestID = Self.requestID(response.headers)
+        let body: [UInt8]
+        do {
+            body = Array(buffer: try await response.body.collect(upTo: maximumBytes))
+        } catch is NIOTooManyBytesError {
+            throw HSSResponseError(
+                kind: .tooLarge(limit: maximumBytes), method: prepared.method, path: prepared.target,
+                endpoint: endpoint.baseURL, status: status, requestID: requestID
+            )
+        } catch {
+            throw failure(error, prepared, started: started, limit: configuration.requestTimeout)
+        }
+        logCompleted(prepared, status: status, requestID: requestID, started: started)
+        guard (200..<300).contains(status) else {
+            throw rejection(prepared, response: response, body: body)
+        }
+        return Response(status: status, path: prepared.target, requestID: requestID, body: body)
+    }
+
+    /// Runs `operation` (a request and the reading of its body), cancelling it when `limit`
+    /// has passed since `started`, and then throws the timeout as an ``HSSTransportError``.
+    ///
+    /// AsyncHTTPClient's deadline ends only the wait for the response head; a server that
+    /// sends the head and then stalls in the body would otherwise hold the call forever.
+    func withTimeLimit<Result: Sendable>(
+        _ limit: Duration, _ prepared: PreparedRequest, started: ContinuousClock.Instant,
+        _ operation: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        let finished = try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(until: started + limit, clock: .continuous)
+                return nil
+            }
+            // The first to finish decides; an error of the operation ends the group (and the timer).
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            if first == nil {
+                // Let the operation wind down (it removes what it wrote) before reporting the timeout.
+                while (try? await group.next()) != nil {}
+            }
+            return first
+        }
+        if let finished { return finished }
+        throw failure(HTTPClientError.deadlineExceeded, prepared, started: started, limit: limit)
+    }
+
+    /// The request for `outgoing`: the SDK's wire form, signed.
+    /// `date` is the signing time (``SDKHMACSigner`` writes it as `X-Sdk-Date`).
+    func prepare(_ outgoing: OutgoingRequest, date: Date = Date()) -> PreparedRequest {
+        let path = HSSPercentEncoding.encodePathSegments(outgoing.pathSegments)
+        var query = outgoing.query
+        // The call's own enterprise_project_id (an export's parameter) wins over the source's.
+        if let enterpriseProjectID = configuration.enterpriseProjectID, !query.contains(where: { $0.name == "enterprise_project_id" }) {
             query.append((name: "enterprise_project_id", value: enterpriseProjectID))
         }
         // The SDK sends the canonical (sorted, encoded) query, so the server sees the same bytes it verifies.
@@ -28,97 +130,149 @@ extension HSSClient {
         let target = queryString.isEmpty ? path : path + "?" + queryString
 
         var request = HTTPClientRequest(url: endpoint.baseURL + target)
-        request.method = method
-        for header in headers(method: method, path: path, query: query) {
+        request.method = outgoing.method
+        let signing = SigningRequest(
+            method: outgoing.method.rawValue, host: endpoint.authority, path: path, query: query,
+            headers: commonHeaders(region: outgoing.sendsRegion), body: outgoing.body
+        )
+        let headers = authenticated(signing, date: date)
+        for header in headers {
             request.headers.add(name: header.name, value: header.value)
         }
-
-        let started = ContinuousClock.now
-        let response: HTTPClientResponse
-        do {
-            response = try await httpClient.execute(request, timeout: TimeAmount(configuration.requestTimeout), logger: logger)
-        } catch {
-            throw failure(error, method: method.rawValue, path: target, started: started)
+        var progress: BodyProgress?
+        if !outgoing.body.isEmpty {
+            let tracker = BodyProgress()
+            progress = tracker
+            request.body = .stream(
+                TrackedBody(bytes: outgoing.body, progress: tracker), length: .known(Int64(outgoing.body.count)))
         }
-        let status = Int(response.status.code)
-        let requestID = response.headers.first(name: "X-Request-Id").flatMap { $0.isEmpty ? nil : $0 }
-        let body: [UInt8]
+        return PreparedRequest(
+            request: request, url: request.url, headers: headers, method: outgoing.method.rawValue, target: target, creation: outgoing.creation,
+            bodyProgress: progress, bodyIsEmpty: outgoing.body.isEmpty
+        )
+    }
+
+    /// Executes `prepared` until the response head arrives; failures become ``HSSTransportError``.
+    /// `limit` is the time the deadline stands for, named if it passes.
+    func execute(
+        _ prepared: PreparedRequest, deadline: NIODeadline, limit: Duration, started: ContinuousClock.Instant
+    ) async throws -> HTTPClientResponse {
         do {
-            body = Array(buffer: try await response.body.collect(upTo: maximumBytes))
-        } catch is NIOTooManyBytesError {
-            throw HSSResponseError(
-                kind: .tooLarge(limit: maximumBytes), method: method.rawValue, path: target,
-                endpoint: endpoint.baseURL, status: status, requestID: requestID
-            )
+            return try await httpClient.execute(prepared.request, deadline: deadline, logger: logger)
         } catch {
-            throw failure(error, method: method.rawValue, path: target, started: started)
-        }
-
-        logger.debug(
-            "HSS request",
-            metadata: [
-                "method": "\(method.rawValue)", "path": "\(target)", "status": "\(status)",
-                "request_id": "\(requestID ?? "-")", "duration_ms": "\(Self.milliseconds(since: started))",
-            ])
-
-        switch status {
-        case 200..<300:
-            return Response(status: status, path: target, requestID: requestID, body: body)
-        case 300..<400:
-            throw HSSResponseError(
-                kind: .redirect(location: response.headers.first(name: "Location")),
-                method: method.rawValue, path: target, endpoint: endpoint.baseURL,
-                status: status, requestID: requestID
-            )
-        default:
-            var error = HSSAPIError(
-                status: status,
-                headers: response.headers.map { (name: $0.name, value: $0.value) },
-                body: body,
-                method: method.rawValue,
-                path: target,
-                projectID: configuration.projectID
-            )
-            // A proxy's error page could echo a request header back; never pass a secret on.
-            error.message = redact(error.message)
-            error.code = redact(error.code)
-            throw error
+            throw failure(error, prepared, started: started, limit: limit)
         }
     }
 
+    /// The error for a non-2xx answer whose body (at most a small limit) is `body`.
+    func rejection(_ prepared: PreparedRequest, response: HTTPClientResponse, body: [UInt8]) -> any Error {
+        let status = Int(response.status.code)
+        if (300..<400).contains(status) {
+            return HSSResponseError(
+                kind: .redirect(location: response.headers.first(name: "Location")),
+                method: prepared.method, path: prepared.target, endpoint: endpoint.baseURL,
+                status: status, requestID: Self.requestID(response.headers)
+            )
+        }
+        var error = HSSAPIError(
+            status: status,
+            headers: response.headers.map { (name: $0.name, value: $0.value) },
+            body: body,
+            method: prepared.method,
+            path: prepared.target,
+            projectID: configuration.projectID
+        )
+        error.creation = prepared.creation
+        // A proxy's error page could echo a request header back; never pass a secret on.
+        error.message = redact(error.message)
+        error.code = redact(error.code)
+        return error
+    }
+
+    static func requestID(_ headers: HTTPHeaders) -> String? {
+        headers.first(name: "X-Request-Id").flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func logCompleted(_ prepared: PreparedRequest, status: Int, requestID: String?, started: ContinuousClock.Instant, bytes: Int? = nil) {
+        var metadata: Logger.Metadata = [
+            "method": "\(prepared.method)", "path": "\(prepared.target)", "status": "\(status)",
+            "request_id": "\(requestID ?? "-")", "duration_ms": "\(Self.milliseconds(since: started))",
+        ]
+        if let bytes { metadata["bytes"] = "\(bytes)" }
+        logger.debug("HSS request", metadata: metadata)
+    }
+
     /// The error to throw for a request that got no (complete) response, logged at debug.
-    private func failure(_ error: any Error, method: String, path: String, started: ContinuousClock.Instant) -> any Error {
+    /// `limit` is the time limit that applied, named when time ran out.
+    func failure(_ error: any Error, _ prepared: PreparedRequest, started: ContinuousClock.Instant, limit: Duration) -> any Error {
         // Cancellation (SIGINT) is not a network problem; let it end the wait as such.
         if Task.isCancelled || error is CancellationError { return CancellationError() }
-        let failure = transportError(error, method: method, path: path)
+        var failure = transportError(error, method: prepared.method, path: prepared.target, limit: limit)
+        if let creation = prepared.creation {
+            failure.creation = creation
+            failure.requestMayHaveBeenSent = Self.mayHaveBeenSent(error, prepared)
+        }
         logger.debug(
             "HSS request failed",
             metadata: [
-                "method": "\(method)", "path": "\(path)", "error": "\(failure.kind.rawValue)",
+                "method": "\(prepared.method)", "path": "\(prepared.target)", "error": "\(failure.kind.rawValue)",
                 "duration_ms": "\(Self.milliseconds(since: started))",
+                "may_have_been_sent": "\(failure.requestMayHaveBeenSent)",
             ])
         return failure
     }
 
-    /// The headers of a request: the SDK's common headers plus authentication.
-    func headers(method: HTTPMethod, path: String, query: [(name: String, value: String)]) -> [(name: String, value: String)] {
+    /// Whether a failed request may have reached HSS. For a request with a body: whether
+    /// AsyncHTTPClient took the body for a connection (a server cannot act on a request
+    /// whose announced body never came, and the pool asks for the body only once the head
+    /// is on an open connection). For one without: unless the error says no connection
+    /// was ever made.
+    static func mayHaveBeenSent(_ error: any Error, _ prepared: PreparedRequest) -> Bool {
+        if let progress = prepared.bodyProgress { return progress.started }
+        return !isConnectFailure(error)
+    }
+
+    /// Whether `error` says no connection was made: refused, unknown host, TLS handshake,
+    /// proxy tunnel, or a connect or pool timeout. A TLS error after the handshake (an
+    /// unclean shutdown) is not one.
+    static func isConnectFailure(_ error: any Error) -> Bool {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .connectTimeout, .getConnectionFromPoolTimeout, .tlsHandshakeTimeout, .httpProxyHandshakeTimeout,
+                .proxyAuthenticationRequired, .invalidProxyResponse:
+                return true
+            default:
+                return false
+            }
+        }
+        if case NIOSSLError.handshakeFailed = error { return true }
+        if error is NIOConnectionError || error is SocketAddressError || error is SocketAddressError.UnknownHost { return true }
+        if let channelError = error as? ChannelError, case .connectTimeout = channelError { return true }
+        return classify(error) == .connectionRefused
+    }
+
+    /// The SDK's common headers: `Content-Type` (on GET too), `User-Agent`, `X-Project-Id`,
+    /// and the `region` header when the call takes it and one is configured.
+    func commonHeaders(region sendsRegion: Bool) -> [(name: String, value: String)] {
         var headers: [(name: String, value: String)] = [
             ("Content-Type", "application/json"),
             ("User-Agent", configuration.userAgent),
             ("X-Project-Id", configuration.projectID),
         ]
-        if let region = configuration.effectiveRegion {
+        if sendsRegion, let region = configuration.effectiveRegion {
             headers.append(("region", region))
         }
+        return headers
+    }
+
+    /// The headers to send for `request`: its headers plus authentication (a token, or
+    /// the signature over method, path, query, headers and body).
+    func authenticated(_ request: SigningRequest, date: Date = Date()) -> [(name: String, value: String)] {
         switch authentication {
         case .token(let token):
-            headers.append(("X-Auth-Token", token))
-            return headers
+            return request.headers + [("X-Auth-Token", token)]
         case .signer(let signer):
-            let signing = SigningRequest(
-                method: method.rawValue, host: endpoint.authority, path: path, query: query, headers: headers, body: []
-            )
-            return signer.sign(signing, date: Date())
+            return signer.sign(request, date: date)
         }
     }
 
@@ -137,7 +291,7 @@ extension HSSClient {
     }
 
     /// Classifies a failure without a response.
-    func transportError(_ error: any Error, method: String, path: String) -> HSSTransportError {
+    func transportError(_ error: any Error, method: String, path: String, limit: Duration? = nil) -> HSSTransportError {
         let kind = Self.classify(error)
         var detail: String
         var tlsProblem: HSSTransportError.TLSProblem?
@@ -157,7 +311,7 @@ extension HSSClient {
         let timeout: Duration?
         if kind == .timeout {
             let isConnect = (error as? HTTPClientError) == .connectTimeout
-            timeout = isConnect ? configuration.connectTimeout : configuration.requestTimeout
+            timeout = isConnect ? configuration.connectTimeout : (limit ?? configuration.requestTimeout)
         } else {
             timeout = nil
         }
@@ -265,6 +419,10 @@ extension HSSClient {
             default:
                 return .other
             }
+        }
+        // The connection closed before the body announced by Content-Length was complete.
+        if let error = error as? HTTPParserError, error == .invalidEOFState {
+            return .connectionClosed
         }
         if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
             return .tlsHandshake

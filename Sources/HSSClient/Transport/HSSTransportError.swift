@@ -64,11 +64,19 @@ public struct HSSTransportError: TaskStatusFailure, CustomStringConvertible, Sen
     public var timeout: Duration?
     /// Why the TLS handshake failed, for ``Kind/tlsHandshake``, when known.
     public var tlsProblem: TLSProblem?
+    /// The SDK operation (e.g. `ExportVuls`) when the request created an export task;
+    /// `nil` for the other calls.
+    public var creation: String?
+    /// Whether the request (its body) may have reached the server before the failure:
+    /// false when no connection was ever made (refused, unknown host, TLS handshake,
+    /// connect timeout, proxy tunnel) or the body was never handed to a connection.
+    public var requestMayHaveBeenSent: Bool
 
     /// Creates a transport error. Without `host` and `port`, they are taken from `endpoint`.
     public init(
         kind: Kind, endpoint: String, method: String, path: String, proxy: String? = nil, detail: String, timeout: Duration? = nil,
-        host: String? = nil, port: Int? = nil, tlsProblem: TLSProblem? = nil
+        host: String? = nil, port: Int? = nil, tlsProblem: TLSProblem? = nil, creation: String? = nil,
+        requestMayHaveBeenSent: Bool = false
     ) {
         self.kind = kind
         self.endpoint = endpoint
@@ -78,15 +86,23 @@ public struct HSSTransportError: TaskStatusFailure, CustomStringConvertible, Sen
         self.detail = detail
         self.timeout = timeout
         self.tlsProblem = tlsProblem
+        self.creation = creation
+        self.requestMayHaveBeenSent = requestMayHaveBeenSent
         let components = URLComponents(string: endpoint)
         let parsedHost = components?.host.map { $0.hasPrefix("[") && $0.hasSuffix("]") ? String($0.dropFirst().dropLast()) : $0 }
         self.host = host ?? parsedHost ?? endpoint
         self.port = port ?? components?.port ?? (components?.scheme == "http" ? 80 : 443)
     }
 
-    /// Permanent for a plain-HTTP endpoint and a rejected certificate, at most
-    /// ``hostNotFoundAttempts`` attempts for a name that does not resolve, transient otherwise.
+    /// ``FailureDisposition/outcomeUnknown`` for a create that may have been sent (HSS
+    /// may have created the task and nothing deduplicates creations); otherwise permanent
+    /// for a plain-HTTP endpoint and a rejected certificate, at most
+    /// ``hostNotFoundAttempts`` attempts for a name that does not resolve, transient
+    /// otherwise. A create that certainly never left is treated like any other request.
     public var disposition: FailureDisposition {
+        if creation != nil && requestMayHaveBeenSent {
+            return .outcomeUnknown
+        }
         switch kind {
         case .tlsHandshake where tlsProblem != nil:
             return .permanent
@@ -162,6 +178,18 @@ public struct HSSTransportError: TaskStatusFailure, CustomStringConvertible, Sen
             fix = "check the endpoint and the network"
         }
         let because = detail.map { " (\($0))" } ?? ""
+        if let creation, requestMayHaveBeenSent {
+            return "no answer from HSS at \(endpoint)\(via) to \(method) \(path) after the request was sent: \(what)\(because); "
+                + Self.mayHaveCreatedAdvice(creation, project: nil)
+        }
         return "cannot reach HSS at \(endpoint)\(via) for \(method) \(path): \(what)\(because); \(fix)"
+    }
+
+    /// What to do when a create's outcome is unknown; shared with ``HSSAPIError``.
+    static func mayHaveCreatedAdvice(_ operation: String, project: String?) -> String {
+        let place = project.map { " in \($0)" } ?? ""
+        return "HSS may have created the export task (\(operation)) anyway, and it does not deduplicate creations, "
+            + "so the request is not sent again; look for a new export task\(place) in the HSS console "
+            + "before creating this export again"
     }
 }

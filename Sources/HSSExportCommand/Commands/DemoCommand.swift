@@ -10,7 +10,7 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Start the built-in HSS simulator on loopback and run the demo pipeline against it.",
         discussion:
-            "Writes results.jsonl, results.csv, hss_export.prom and manifest.json.gz into --out and prints where they are. One demo task fails on purpose, to show how failures look; the demo itself exits 0 when the run went as scripted."
+            "Creates two exports on the simulator, waits for them and four listed tasks, downloads the finished files into --out/archives, and writes results.jsonl, results.csv, hss_export.prom and manifest.json.gz into --out. One demo task fails on purpose, to show how failures look; the demo itself exits 0 when the run went as scripted."
     )
 
     @Option(help: "Where to write the outputs (created if missing).")
@@ -36,7 +36,11 @@ struct DemoCommand: AsyncParsableCommand {
             environment["HSS_DEMO_OUT"] = outDirectory
             let loader = session.loader(isForRun: true, environment: environment)
             let pipeline = try loader.load(yaml: DemoPipeline.yaml, file: "<demo>", baseDirectory: outDirectory)
-            return try await session.execute(pipeline, environment: environment)
+            // The simulator lives as long as this command: a journal of its
+            // tasks is worthless to the next demo, so every demo starts afresh.
+            let state = outDirectory + "/.state"
+            try? FileManager.default.removeItem(atPath: state)
+            return try await session.execute(pipeline, environment: environment, stateDirectory: state)
         }
         _ = session.finish(report)
         let expected: RunExitCode = .taskFailed

@@ -4,7 +4,9 @@
 public enum DemoPipeline {
     /// The pipeline file's text.
     public static let yaml = #"""
-        # The demo pipeline: the simulator's four tasks through all four built-in file stages.
+        # The demo pipeline, the whole nightly job: create two exports, wait for them and
+        # the simulator's four listed tasks, download and verify the finished files, and
+        # write all four built-in file stages.
         # `hss-export demo` embeds this text (Sources/HSSExportCommand/DemoPipeline.swift)
         # and sets HSS_DEMO_ENDPOINT, HSS_DEMO_TOKEN and HSS_DEMO_OUT itself. The
         # defaults below keep `hss-export validate` passing when they are unset; to run
@@ -23,6 +25,19 @@ public enum DemoPipeline {
           - export-event-0002
           - export-baseline-0003
           - export-report-0004
+        exports:
+          - kind: vulnerabilities
+            category: vul
+            export_size: 1000
+            export_headers: [[vul_name, Vulnerability], [cve_ids, CVE]]
+          - kind: events
+            category: host
+            event_id: demo
+            last_days: 1
+            export_headers: [[event_name, Alarm], [severity, Severity]]
+        download:
+          dir: ${HSS_DEMO_OUT:-./hss-export-demo}/archives
+          hash_entries: true
         wait:
           initial_interval: 200ms
           max_interval: 1s
@@ -31,6 +46,8 @@ public enum DemoPipeline {
           rate_limit:
             requests: 20
             per: 1s
+          create_rate_limit: {requests: 20, per: 1s}
+          download_rate_limit: {requests: 20, per: 1s}
         stages:
           - type: jsonl
             path: ${HSS_DEMO_OUT:-./hss-export-demo}/results.jsonl

@@ -82,13 +82,25 @@ struct RunSession {
 
     /// Runs `pipeline` against HSS: signals, progress, the runner, the client's
     /// shutdown. A problem found before the first request is exit 2.
-    func execute(_ pipeline: Pipeline, environment: [String: String]? = nil) async throws(ArgumentParser.ExitCode) -> RunReport {
+    func execute(
+        _ pipeline: Pipeline, environment: [String: String]? = nil, stateDirectory: String? = nil
+    ) async throws(ArgumentParser.ExitCode) -> RunReport {
         let client = try makeClient(for: pipeline.source, pipeline: pipeline.locations.isEmpty ? nil : pipeline, environment: environment)
+        let runID = RunContext.makeRunID()
+        let journal: RunJournal?
+        do {
+            journal = try openJournal(for: pipeline, runID: runID, environment: environment ?? self.environment, override: stateDirectory)
+        } catch {
+            try? await client.shutdown()
+            let held = (error as? StateLockError).map { if case .held = $0.kind { true } else { false } } ?? false
+            throw failure(error, exitCode: held ? .locked : .usage)
+        }
         let interruption = RunInterruption()
-        let progress = ProgressReporter(console: console, taskCount: pipeline.tasks.count, budget: pipeline.wait.rateLimit)
+        let progress = ProgressReporter(console: console, taskCount: pipeline.tasks.count + pipeline.exports.count, budget: pipeline.wait.rateLimit)
         // The stages' temp files, for the exit that cannot wait for them to be discarded.
         let sweeper = TemporaryFileSweeper(
-            directories: pipeline.stages.flatMap { $0.outputPaths.map { FilePath.directory(of: $0) } },
+            directories: pipeline.stages.flatMap { $0.outputPaths.map { FilePath.directory(of: $0) } }
+                + [pipeline.download?.directory].compactMap { $0 },
             livePaths: { LiveTemporaryFiles.current }
         )
         let window = DurationText.format(SignalTrap.repeatWindow)
@@ -108,9 +120,17 @@ struct RunSession {
         )
         let runner = PipelineRunner(
             pipeline: pipeline, source: client, logger: logger, toolVersion: HSSExportVersion.current,
-            interruption: interruption, onEvent: { progress.record($0) }
+            interruption: interruption, runID: runID, onEvent: { progress.record($0) }, journal: journal
         )
-        logger.info("run started", metadata: ["run_id": "\(runner.runID)", "tasks": "\(pipeline.tasks.count)", "endpoint": "\(client.endpoint)"])
+        if let journal {
+            logger.info("state", metadata: ["dir": "\(journal.directory.path)", "resumes_run": "\(journal.resumedRunID ?? "-")"])
+        }
+        logger.info(
+            "run started",
+            metadata: [
+                "run_id": "\(runner.runID)", "tasks": "\(pipeline.tasks.count)", "exports": "\(pipeline.exports.count)",
+                "endpoint": "\(client.endpoint)",
+            ])
         let report = await runner.run()
         progress.finish()
         trap.cancel()
@@ -120,6 +140,22 @@ struct RunSession {
             logger.debug("client shutdown: \(error)")
         }
         return report
+    }
+
+    /// Takes the state lock and reads the journal of a pipeline that creates
+    /// exports or downloads; `nil` for one that does neither.
+    func openJournal(for pipeline: Pipeline, runID: String, environment: [String: String], override: String?) throws -> RunJournal? {
+        guard pipeline.usesState else { return nil }
+        let directory = Self.stateDirectory(for: pipeline, environment: environment, override: override)
+        return try RunJournal(directory: directory, pipelineFile: pipeline.file, runID: runID, keep: pipeline.state.keep)
+    }
+
+    /// The state folder of `pipeline`: `--state-dir`, else the file's and the environment's choice.
+    static func stateDirectory(for pipeline: Pipeline, environment: [String: String], override: String?) -> StateDirectory {
+        var settings = pipeline.state
+        if let override { settings.directory = FilePath.resolve(override, against: FileManager.default.currentDirectoryPath) }
+        let file = pipeline.file.hasPrefix("<") ? pipeline.file : FilePath.resolve(pipeline.file, against: FileManager.default.currentDirectoryPath)
+        return StateDirectory.resolve(settings: settings, pipelineFile: file, environment: environment)
     }
 
     /// Prints the summary (stdout, or stderr when stdout carries results) and

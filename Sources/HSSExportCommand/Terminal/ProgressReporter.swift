@@ -54,7 +54,7 @@ final class ProgressReporter: Sendable {
         guard console.isTerminal else { return }
         state.withLock { state in
             switch event {
-            case .polled:
+            case .polled, .created, .downloaded:
                 state.polls += 1
             case .finished(_, let result):
                 state.tally[result.outcome, default: 0] += 1

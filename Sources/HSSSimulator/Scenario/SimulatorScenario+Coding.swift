@@ -4,14 +4,20 @@ extension SimulatorScenario {
     /// Decodes scenario YAML, rejecting unknown keys and invalid values with their key path.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: ScenarioKey.self)
-        try container.rejectUnknownKeys(allowed: ["project_id", "tokens", "access_keys", "rate_limit", "latency", "tasks"])
+        try container.rejectUnknownKeys(allowed: [
+            "project_id", "tokens", "access_keys", "rate_limit", "rate_limits", "latency", "tasks", "export_template", "export_templates", "faults",
+        ])
         self.init(
             projectID: try container.nonEmptyString("project_id"),
             tokens: try container.decodeIfPresent([String].self, forKey: "tokens") ?? [],
             accessKeys: try container.decodeIfPresent([AccessKey].self, forKey: "access_keys") ?? [],
             rateLimit: try container.decodeIfPresent(RateLimit.self, forKey: "rate_limit") ?? RateLimit(),
             latency: try container.duration("latency"),
-            tasks: try container.decodeIfPresent([ExportTask].self, forKey: "tasks") ?? []
+            tasks: try container.decodeIfPresent([ExportTask].self, forKey: "tasks") ?? [],
+            rateLimits: try container.decodeIfPresent(APIRateLimits.self, forKey: "rate_limits") ?? APIRateLimits(),
+            exportTemplate: try container.decodeIfPresent(ExportTemplate.self, forKey: "export_template"),
+            exportTemplates: try Self.decodeTemplates(container),
+            faults: try container.decodeIfPresent(Faults.self, forKey: "faults") ?? Faults()
         )
         if let latency, latency < .zero {
             throw container.invalid("latency", "must not be negative")
@@ -47,5 +53,40 @@ extension SimulatorScenario {
         try container.encode(rateLimit, forKey: "rate_limit")
         try container.encodeIfPresent(latency.map(DurationText.format), forKey: "latency")
         try container.encode(tasks, forKey: "tasks")
+        if rateLimits != APIRateLimits() {
+            try container.encode(rateLimits, forKey: "rate_limits")
+        }
+        try container.encodeIfPresent(exportTemplate, forKey: "export_template")
+        if !exportTemplates.isEmpty {
+            try container.encode(exportTemplates, forKey: "export_templates")
+        }
+        if faults != Faults() {
+            try container.encode(faults, forKey: "faults")
+        }
+    }
+
+    /// `export_templates`, keyed by kind name whichever spelling the file used.
+    private static func decodeTemplates(_ container: KeyedDecodingContainer<ScenarioKey>) throws -> [String: ExportTemplate] {
+        guard container.contains("export_templates") else { return [:] }
+        let nested = try container.nestedContainer(keyedBy: ScenarioKey.self, forKey: "export_templates")
+        let kinds = ExportOperation.allCases.map(\.kind)
+        var templates: [String: ExportTemplate] = [:]
+        var spelled: [String: String] = [:]
+        for key in nested.allKeys {
+            guard let operation = ExportOperation.named(key.stringValue) else {
+                throw DecodingError.dataCorrupted(
+                    .init(
+                        codingPath: nested.codingPath + [key],
+                        debugDescription:
+                            "unknown export kind '\(key.stringValue)'; allowed here: \(kinds.joined(separator: ", ")) (or their SDK operation or path, e.g. ExportVuls or vul/export)"
+                    ))
+            }
+            if let other = spelled[operation.kind] {
+                throw nested.invalid(key.stringValue, "names the same kind as '\(other)' (\(operation.kind)); keep one")
+            }
+            spelled[operation.kind] = key.stringValue
+            templates[operation.kind] = try nested.decode(ExportTemplate.self, forKey: key)
+        }
+        return templates
     }
 }

@@ -6,11 +6,14 @@ extension SimulatorScenario {
     ///
     /// Project `0a1b2c3d4e5f60718293a4b5c6d7e8f9`; token `demo-token`; access key
     /// `HPUAEXAMPLEAK0000001` with secret key `ExampleSecretKey0000000000000000000000000`;
-    /// 600 requests per minute per user; four tasks:
+    /// 600 requests per minute per user and API; four tasks:
     /// - `export-vul-0001`: running for 3 polls, then success;
     /// - `export-event-0002`: running for 2 polls, then success;
     /// - `export-baseline-0003`: running for 1 poll, then failure;
-    /// - `export-report-0004`: running for 1 s after its first poll, then success.
+    /// - `export-report-0004`: running for 1 s after its first poll, then success;
+    ///
+    /// and an export template: created tasks run for 2 polls, then succeed, and download as a
+    /// zip of two CSV entries of 40 rows.
     ///
     /// It is parsed from text compiled into the binary rather than read from the resource
     /// bundle, so an installed `hss-export` without its bundle still has a demo.
@@ -57,6 +60,29 @@ extension SimulatorScenario {
         #                   for: DURATION         until DURATION after the step's first poll
         #                 A step without a length, and the last step, answer every later poll.
         #   DURATION:     as in pipeline files: 500ms, 2s, 1.5m, 1h, 1m30s
+        #   rate_limit is per user AND per API: queries (GET export-task/{id}), downloads
+        #   (GET download/{id}) and each create route (POST) have their own window.
+        #   rate_limits:  optional per-API overrides {create: {requests, per}, query: ..., download: ...}
+        #   export_template: how tasks made by the create routes (POST vul/export, event/export,
+        #                 asset/export, baseline/export, container/export-task, export-task) behave:
+        #                   script: [steps]       as for tasks; default running for 2 polls, then success
+        #                   file_name: STRING     verbatim (hostile names stay hostile), placeholders
+        #                                         {n} {task_id} {kind} {suffix}; default
+        #                                         hss-<kind>-<category>-zh-{suffix}.zip
+        #                   task_name: STRING     same placeholders; default "<kind> export {n}"
+        #                   record_total_num: N   the create answer's count; default the archive's rows
+        #                   archive:              the downloaded zip of CSV entries:
+        #                     entries: N          default 2 (or the number of entry_names)
+        #                     rows: N             data rows per entry; default 25
+        #                     bytes: SIZE         instead of rows: the zip's exact size, e.g. 200MB (streamed)
+        #                     entry_names: [..]   verbatim, e.g. ["../evil.csv", "ok.csv"]
+        #   export_templates: per-kind templates over export_template, keyed by kind
+        #                 (vulnerabilities, events, assets, baseline, containers, operational-report),
+        #                 SDK operation (ExportVuls, ...) or path (vul/export, ...)
+        #   faults:       {truncate_downloads: N (first N downloads of each file cut off mid-body),
+        #                  truncate_after: SIZE (default half), create_latency: DURATION,
+        #                  download_latency: DURATION, download_rate: SIZE per second}
+        #   SIZE:         bytes, or with a unit: 64KB, 20MB, 1GB (1 MB = 1048576 bytes)
         #
         # At least one token or access key is required; task ids must be unique.
 
@@ -106,6 +132,14 @@ extension SimulatorScenario {
             script:
               - {status: running, for: 1s}
               - {status: success}
+
+        # Tasks created by `POST .../vul/export` and the other create routes: done after two
+        # polls, with a small zip of two CSV files, so a demo that creates exports ends in seconds.
+        export_template:
+          script:
+            - {status: running, polls: 2}
+            - {status: success}
+          archive: {entries: 2, rows: 40}
 
         """#
 }

@@ -14,7 +14,8 @@ import Yams
 /// access_keys:                                   # accepted AK/SK pairs (SDK-HMAC-SHA256)
 ///   - access_key: HPUAEXAMPLEAK0000001
 ///     secret_key: ExampleSecretKey0000000000000000000000000
-/// rate_limit: {requests: 600, per: 60s}          # per user (token or AK); default 600 per 60s
+/// rate_limit: {requests: 600, per: 60s}          # per user and API (token or AK); default 600 per 60s
+/// rate_limits: {download: {requests: 5, per: 1m}} # per-API overrides: create, query, download
 /// latency: 20ms                                  # optional delay before every response
 /// tasks:
 ///   - id: export-vul-0001                        # required
@@ -27,6 +28,13 @@ import Yams
 ///       - {http_status: 503, polls: 1}           # then one HTTP 503 in HSS error format
 ///       - {status: running, until: 10s}          # then "running" until 10 s after the simulator's first poll
 ///       - {status: success}                      # then "success" for ever
+/// export_template:                               # tasks made by the create routes (POST)
+///   script: [{status: running, polls: 2}, {status: success}]   # the default
+///   file_name: "hss-vul-vul-zh-{n}.zip"          # default hss-<kind>-<category>-zh-<suffix>.zip
+///   archive: {entries: 2, rows: 25}              # or {bytes: 200MB}, entry_names: [...]
+/// export_templates:                              # per kind (or SDK operation, or path)
+///   vulnerabilities: {archive: {bytes: 20MB}}
+/// faults: {truncate_downloads: 1, create_latency: 2s, download_latency: 1s, download_rate: 1MB}
 /// ```
 ///
 /// A step has exactly one of `status` (any string, sent verbatim as `task_status`; clients
@@ -52,6 +60,16 @@ public struct SimulatorScenario: Codable, Sendable, Equatable {
     public var latency: Duration?
     /// The export tasks, in file order.
     public var tasks: [ExportTask]
+    /// Per-API overrides of `rateLimit` (create, query, download).
+    public var rateLimits: APIRateLimits
+    /// How created tasks behave, unless `exportTemplates` says otherwise for their kind.
+    public var exportTemplate: ExportTemplate?
+    /// Per-kind templates for created tasks, keyed by kind name (`vulnerabilities`,
+    /// `events`, `assets`, `baseline`, `containers`, `operational-report`), each over
+    /// `exportTemplate` key by key.
+    public var exportTemplates: [String: ExportTemplate]
+    /// Injected download truncation and create or download delays.
+    public var faults: Faults
 
     /// Creates a scenario.
     /// - Parameters:
@@ -61,13 +79,21 @@ public struct SimulatorScenario: Codable, Sendable, Equatable {
     ///   - rateLimit: The per-user request limit; by default 600 requests per 60 s.
     ///   - latency: A delay before every response; `nil` for none.
     ///   - tasks: The export tasks.
+    ///   - rateLimits: Per-API overrides of `rateLimit`.
+    ///   - exportTemplate: How created tasks behave.
+    ///   - exportTemplates: Per-kind templates, keyed by kind name.
+    ///   - faults: Injected faults; by default none.
     public init(
         projectID: String,
         tokens: [String] = [],
         accessKeys: [AccessKey] = [],
         rateLimit: RateLimit = RateLimit(),
         latency: Duration? = nil,
-        tasks: [ExportTask] = []
+        tasks: [ExportTask] = [],
+        rateLimits: APIRateLimits = APIRateLimits(),
+        exportTemplate: ExportTemplate? = nil,
+        exportTemplates: [String: ExportTemplate] = [:],
+        faults: Faults = Faults()
     ) {
         self.projectID = projectID
         self.tokens = tokens
@@ -75,6 +101,10 @@ public struct SimulatorScenario: Codable, Sendable, Equatable {
         self.rateLimit = rateLimit
         self.latency = latency
         self.tasks = tasks
+        self.rateLimits = rateLimits
+        self.exportTemplate = exportTemplate
+        self.exportTemplates = exportTemplates
+        self.faults = faults
     }
 
     /// Parses a scenario from YAML text.
@@ -118,6 +148,7 @@ extension SimulatorScenario: CustomStringConvertible {
     /// A summary without tokens or secret keys.
     public var description: String {
         "SimulatorScenario(project_id: \(projectID), tokens: \(tokens.count), access_keys: \(accessKeys.map(\.accessKey)), "
-            + "rate_limit: \(rateLimit.requests) per \(DurationText.format(rateLimit.per)), tasks: \(tasks.map(\.id)))"
+            + "rate_limit: \(rateLimit.requests) per \(DurationText.format(rateLimit.per)), tasks: \(tasks.map(\.id)), "
+            + "export_templates: \(exportTemplates.keys.sorted()))"
     }
 }

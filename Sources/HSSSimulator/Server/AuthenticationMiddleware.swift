@@ -48,6 +48,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             )
             switch result {
             case .valid(let accessKey):
+                try Self.checkDeclaredPayload(request, body: Array(body.readableBytesView))
                 context.user = "ak:\(accessKey)"
             case .invalid(let reason):
                 context.logger.info("AK/SK verification failed", metadata: ["reason": "\(reason)"])
@@ -59,5 +60,32 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         context.logger[metadataKey: "user"] = .string(context.user ?? "")
         return try await next(request, context)
+    }
+
+    static let contentSHA256Header = HTTPField.Name("X-Sdk-Content-Sha256")!
+
+    /// A valid signature covers the body through its payload hash, unless the request
+    /// declares the hash in `X-Sdk-Content-Sha256`. So that header must itself be signed,
+    /// a declared hash must be the body's, and a POST (a create: its body is the export)
+    /// must not opt out with `UNSIGNED-PAYLOAD`; otherwise a changed body would pass.
+    static func checkDeclaredPayload(_ request: Request, body: [UInt8]) throws {
+        guard let declared = request.headers[contentSHA256Header]?.trimmingCharacters(in: .whitespaces), !body.isEmpty else { return }
+        let authorization = request.headers[.authorization] ?? ""
+        let signed = authorization.range(of: "SignedHeaders=").map { range in
+            authorization[range.upperBound...].prefix { $0 != "," && $0 != " " }.split(separator: ";").map { $0.lowercased() }
+        }
+        guard signed?.contains("x-sdk-content-sha256") == true else {
+            throw HSSAPIError.unauthorized("X-Sdk-Content-Sha256 is sent but not signed; list it in SignedHeaders or drop it")
+        }
+        if declared == "UNSIGNED-PAYLOAD" {
+            if request.method == .post {
+                throw HSSAPIError.unauthorized("the body of a POST must be signed; send Content-Type: application/json without UNSIGNED-PAYLOAD")
+            }
+            return
+        }
+        // The payload hash of a request without the header is the body's SHA-256.
+        guard declared.lowercased() == CanonicalRequest.payloadHash(SigningRequest(method: "POST", host: "", path: "/", body: body)) else {
+            throw HSSAPIError.unauthorized("the body does not match X-Sdk-Content-Sha256; sign the bytes you send")
+        }
     }
 }

@@ -19,11 +19,12 @@ struct HSSAPIError: Error {
         .init(status: 401, code: "APIG.0301", message: "Incorrect IAM authentication information: \(reason)")
     }
 
-    static func throttled(retryAfterSeconds: Int, limit: SimulatorScenario.RateLimit) -> Self {
+    static func throttled(retryAfterSeconds: Int, limit: SimulatorScenario.RateLimit, api: SimulatorAPI) -> Self {
         .init(
             status: 429, code: "APIG.0308",
             message:
-                "The request is throttled: more than \(limit.requests) requests per \(DurationText.format(limit.per)) for this user; retry after \(retryAfterSeconds) s",
+                "The request is throttled: more than \(limit.requests) requests per \(DurationText.format(limit.per)) for this user on the \(api) API; "
+                + "retry after \(retryAfterSeconds) s",
             retryAfterSeconds: retryAfterSeconds
         )
     }
@@ -60,6 +61,25 @@ struct HSSAPIError: Error {
             message: message ?? "Simulated HTTP \(status) from the scenario script",
             retryAfterSeconds: status == 429 ? 1 : nil
         )
+    }
+
+    /// A create request without a required parameter: 400 `HSS.1001`.
+    static func missingParameter(_ name: String, in location: String, example: String? = nil) -> Self {
+        .init(
+            status: 400, code: "HSS.1001",
+            message: "Invalid parameter: missing required parameter '\(name)' (\(location))" + (example.map { "; e.g. \($0)" } ?? ""))
+    }
+
+    /// A create request with a parameter HSS refuses: 400 `HSS.1001`.
+    static func invalidParameter(_ name: String, _ problem: String) -> Self {
+        .init(status: 400, code: "HSS.1001", message: "Invalid parameter '\(name)': \(problem)")
+    }
+
+    /// A create request whose `Content-Type` is not JSON: 400 `HSS.1001`.
+    static func unsupportedContentType(_ contentType: String?) -> Self {
+        .init(
+            status: 400, code: "HSS.1001",
+            message: "Invalid parameter 'Content-Type': must be application/json, not '\(contentType ?? "none")'")
     }
 
     static func internalError() -> Self {

@@ -1,11 +1,12 @@
 import Hummingbird
 
-/// Throttles each authenticated user to the scenario's rate limit: 429 `APIG.0308` with
-/// `Retry-After` in whole seconds.
+/// Throttles each authenticated user to the scenario's rate limit for one API (HSS counts
+/// every API on its own): 429 `APIG.0308` with `Retry-After` in whole seconds.
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = SimulatorRequestContext
 
     let state: SimulatorState
+    let api: SimulatorAPI
     let limit: SimulatorScenario.RateLimit
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -13,8 +14,8 @@ struct RateLimitMiddleware: RouterMiddleware {
         guard let user = context.user else {
             throw HSSAPIError.unauthorized("no authenticated user")
         }
-        if case .throttled(let seconds) = await state.admit(user: user) {
-            throw HSSAPIError.throttled(retryAfterSeconds: seconds, limit: limit)
+        if case .throttled(let seconds) = await state.admit(user: user, api: api) {
+            throw HSSAPIError.throttled(retryAfterSeconds: seconds, limit: limit, api: api)
         }
         return try await next(request, context)
     }

@@ -19,11 +19,18 @@ import Hummingbird
 /// started (the first poll of any task), the origin of `until` steps.
 enum SimulatorControlRoute {
     static let statisticsPath = "/_simulator/statistics"
+    static let creationsPath = "/_simulator/creations"
 
     /// The answer to `request` when it is a control request, `nil` when it is not.
     static func response(to request: Request, state: SimulatorState) async -> Response? {
-        guard request.method == .get, request.uri.path == statisticsPath else { return nil }
-        let body = document(await state.timeline).serialized(escapingLineSeparators: false)
+        guard request.method == .get else { return nil }
+        let document: JSONValue
+        switch request.uri.path {
+        case statisticsPath: document = self.document(await state.timeline)
+        case creationsPath: document = self.document(await state.creations)
+        default: return nil
+        }
+        let body = document.serialized(escapingLineSeparators: false)
         return Response(
             status: .ok,
             headers: [.contentType: "application/json;charset=UTF-8"],
@@ -48,16 +55,59 @@ enum SimulatorControlRoute {
                 ])
             )
         }
-        let downloads = statistics.downloads.sorted { $0.key < $1.key }.map { (key: $0.key, value: JSONValue.integer($0.value)) }
+        let downloads = counts(statistics.downloads)
+        let exports = statistics.exports.sorted { $0.key < $1.key }.map { identity, count in
+            JSONValue.object([
+                ("identity", .string(identity)),
+                ("operation", .string(String(identity.prefix { $0 != " " }))),
+                ("count", .integer(count)),
+            ])
+        }
         return .object([
             ("total_requests", .integer(statistics.totalRequests)),
             ("throttled_requests", .integer(statistics.throttledRequests)),
+            ("throttled_by_api", .object(counts(statistics.throttledByAPI))),
             ("unauthorized_requests", .integer(statistics.unauthorizedRequests)),
             ("clock_started_at", timeline.clockStartedAt.map { .string(RFC3339.format($0)) } ?? .null),
             ("clock_started_at_unix", timeline.clockStartedAt.map { .number(($0.timeIntervalSince1970 * 1e6).rounded() / 1e6) } ?? .null),
             ("tasks", .object(tasks)),
             ("downloads", .object(downloads)),
+            ("truncated_downloads", .object(counts(statistics.truncatedDownloads))),
+            (
+                "creations",
+                .object([
+                    ("total", .integer(statistics.creations)),
+                    ("exports", .array(exports)),
+                    ("duplicates", .array(statistics.duplicateExports.map(JSONValue.string))),
+                ])
+            ),
         ])
+    }
+
+    /// `{"creations": [...]}`: every create request in order, as ``SimulatorCreation`` has it.
+    static func document(_ creations: [SimulatorCreation]) -> JSONValue {
+        .object([
+            (
+                "creations",
+                .array(
+                    creations.map { creation in
+                        .object([
+                            ("operation", .string(creation.operation)),
+                            ("path", .string(creation.path)),
+                            ("query", .string(creation.query)),
+                            ("body", .string(creation.body)),
+                            ("identity", .string(creation.identity)),
+                            ("task_id", JSONValue(creation.taskID)),
+                            ("status", .integer(creation.status)),
+                            ("error_code", JSONValue(creation.errorCode)),
+                        ])
+                    })
+            )
+        ])
+    }
+
+    private static func counts(_ counts: [String: Int]) -> [(key: String, value: JSONValue)] {
+        counts.sorted { $0.key < $1.key }.map { (key: $0.key, value: JSONValue.integer($0.value)) }
     }
 
     /// Seconds, rounded to the microsecond.

@@ -1,12 +1,18 @@
 import Foundation
 
-/// The mutable state of a running simulator: counters, task scripts, the scenario clock and
-/// the rate limiter.
+/// The mutable state of a running simulator: counters, task scripts, created tasks, the
+/// scenario clock and the per-API rate limiters.
 actor SimulatorState {
     private var statistics = SimulatorStatistics()
-    private let taskIDs: [String]
+    private let scenario: SimulatorScenario
+    /// Scenario tasks in file order, then created tasks in creation order.
+    private var taskIDs: [String]
     private var players: [String: TaskScriptPlayer]
-    private var rateLimiter: SlidingWindowRateLimiter
+    /// One limiter per API, made on first use.
+    private var rateLimiters: [SimulatorAPI: SlidingWindowRateLimiter] = [:]
+    private var created: [String: CreatedExport] = [:]
+    private var createdByFile: [String: String] = [:]
+    private var creationLog: [SimulatorCreation] = []
     private let clock = ContinuousClock()
     private var clockStart: (instant: ContinuousClock.Instant, date: Date)?
     private var stepsReached: [String: [Timeline.StepStart]] = [:]
@@ -18,8 +24,11 @@ actor SimulatorState {
         }
         self.players = players
         taskIDs = scenario.tasks.map(\.id)
-        rateLimiter = SlidingWindowRateLimiter(limit: scenario.rateLimit.requests, window: scenario.rateLimit.per)
+        self.scenario = scenario
     }
+
+    /// Every create request so far, in order.
+    var creations: [SimulatorCreation] { creationLog }
 
     var snapshot: SimulatorStatistics { statistics }
 
@@ -41,13 +50,55 @@ actor SimulatorState {
         statistics.unauthorizedRequests += 1
     }
 
-    /// Counts the request against `user`'s window; a rejection is counted as throttled.
-    func admit(user: String) -> SlidingWindowRateLimiter.Decision {
-        let decision = rateLimiter.admit(user: user, at: clock.now)
+    /// Counts the request against `user`'s window for `api`; a rejection is counted as throttled.
+    func admit(user: String, api: SimulatorAPI) -> SlidingWindowRateLimiter.Decision {
+        let limit = scenario.rateLimit(for: api)
+        var limiter = rateLimiters[api] ?? SlidingWindowRateLimiter(limit: limit.requests, window: limit.per)
+        let decision = limiter.admit(user: user, at: clock.now)
+        rateLimiters[api] = limiter
         if decision != .allowed {
             statistics.throttledRequests += 1
+            statistics.throttledByAPI[api.description, default: 0] += 1
         }
         return decision
+    }
+
+    /// Makes a task for a valid create request and records the request.
+    func create(_ request: ValidatedExport, record: SimulatorCreation) -> CreatedExport {
+        let taskID = Self.uuid()
+        let fileID = Self.uuid()
+        let export = CreatedExport(
+            number: statistics.creations + 1,
+            request: request,
+            template: scenario.template(for: request.operation),
+            taskID: taskID,
+            fileID: fileID,
+            suffix: String(fileID.prefix(8))
+        )
+        created[taskID] = export
+        createdByFile[fileID] = taskID
+        players[taskID] = TaskScriptPlayer(script: export.script)
+        taskIDs.append(taskID)
+        statistics.creations += 1
+        statistics.exports[record.identity, default: 0] += 1
+        var record = record
+        record.taskID = taskID
+        record.status = 200
+        creationLog.append(record)
+        return export
+    }
+
+    /// Records a create request that was refused.
+    func recordRefusedCreation(_ record: SimulatorCreation) {
+        creationLog.append(record)
+    }
+
+    func createdTask(id: String) -> CreatedExport? {
+        created[id]
+    }
+
+    func createdTask(fileID: String) -> CreatedExport? {
+        createdByFile[fileID].flatMap { created[$0] }
     }
 
     /// The answer to a poll of `taskID`, and whether this poll started the scenario clock
@@ -69,8 +120,19 @@ actor SimulatorState {
         return (answer, startedClock)
     }
 
-    func recordDownload(fileID: String) {
+    /// Counts a download answered 200; returns its number for this file, from 1.
+    func recordDownload(fileID: String) -> Int {
         statistics.downloads[fileID, default: 0] += 1
+        return statistics.downloads[fileID] ?? 1
+    }
+
+    func recordTruncatedDownload(fileID: String) {
+        statistics.truncatedDownloads[fileID, default: 0] += 1
+    }
+
+    /// A random UUID in lower case, like HSS's ids.
+    private static func uuid() -> String {
+        UUID().uuidString.lowercased()
     }
 }
 

@@ -1,11 +1,12 @@
 import ExportPipeline
 import ExportStageKit
 
-/// A discrete-event run of a ``PollPlan`` against a simulated HSS: tasks that
-/// finish at given times, a server enforcing its own sliding-window budget on
+/// A discrete-event run of a ``RequestPlan`` against a simulated HSS: tasks
+/// that finish at given times (from their creation, for created ones), a
+/// server enforcing its own sliding-window budget per kind of request on
 /// arrival, latency, and injected 429s and 5xx. No clock and no concurrency,
 /// so thousands of runs take a second and each is exactly repeatable.
-struct PollPlanSimulation {
+struct RequestPlanSimulation {
     struct Configuration {
         var policy: WaitPolicy
         /// When each task turns `success`, from the start of the wait.
@@ -16,6 +17,10 @@ struct PollPlanSimulation {
         var throttleProbability = 0.0
         var serverErrorProbability = 0.0
         var seed: UInt64 = 1
+        /// The tasks that start by being created (their finish time counts from then).
+        var created: Set<Int> = []
+        /// Whether every succeeded task is then downloaded.
+        var downloads = false
     }
 
     struct Outcome {
@@ -25,8 +30,12 @@ struct PollPlanSimulation {
         /// When the run saw each succeeded task succeed, minus its finish time.
         var detectionLags: [Duration]
         var requests = 0
+        /// Requests of each kind.
+        var requestsByKind: [RequestPlan.Kind: Int] = [:]
         /// 429s the server gave because our requests exceeded its budget (not injected ones).
         var overBudget = 0
+        /// Creates the server accepted, per task: never more than one.
+        var creations: [Int: Int] = [:]
         var injectedThrottles = 0
         var finished = false
         var endedAtTime: Duration = .zero
@@ -35,22 +44,25 @@ struct PollPlanSimulation {
     private struct InFlight {
         var at: Duration
         var task: Int
+        var kind: RequestPlan.Kind
         var request: Int
-        var answer: PollPlan.Answer
+        var answer: RequestPlan.Answer
     }
 
     static func run(_ configuration: Configuration, maximumSteps: Int = 2_000_000) -> Outcome {
         let random = RandomSource.seeded(configuration.seed)
-        var plan = PollPlan(
-            taskCount: configuration.finishTimes.count, policy: configuration.policy, start: .init(offset: .zero),
-            random: .seeded(configuration.seed &+ 1)
-        )
+        let items = configuration.finishTimes.indices.map {
+            RequestPlan.Item(firstStep: configuration.created.contains($0) ? .create : .query, downloads: configuration.downloads)
+        }
+        var plan = RequestPlan(items: items, policy: configuration.policy, start: .init(offset: .zero), random: .seeded(configuration.seed &+ 1))
+        // When each created task was created, at the server.
+        var createdAt: [Int: Duration] = [:]
         var outcome = Outcome(
             outcomes: [], endedAt: Array(repeating: nil, count: configuration.finishTimes.count), detectionLags: []
         )
         var now = Duration.zero
         var inFlight: [InFlight] = []
-        var accepted: [Duration] = []
+        var accepted: [RequestPlan.Kind: [Duration]] = [:]
         func fraction() -> Double { Double(random.next() >> 11) / Double(1 << 53) }
         func latency() -> Duration {
             let range = configuration.latency
@@ -67,32 +79,47 @@ struct PollPlanSimulation {
                 outcome.finished = true
                 outcome.outcomes = plan.outcomes
                 outcome.requests = plan.requests
+                for kind in RequestPlan.Kind.allCases { outcome.requestsByKind[kind] = plan.requests(of: kind) }
                 outcome.endedAtTime = now
                 return outcome
-            case .send(let task, let request):
+            case .send(let task, let kind, let request):
                 let delay = latency()
                 let arrival = now + delay / 2
-                let answer: PollPlan.Answer
+                let answer: RequestPlan.Answer
                 let windowStart = arrival - configuration.serverLimit.period
-                accepted.removeAll { $0 <= windowStart }
+                accepted[kind, default: []].removeAll { $0 <= windowStart }
                 if fraction() < configuration.throttleProbability {
                     outcome.injectedThrottles += 1
                     answer = .failure(.throttled(retryAfter: .milliseconds(Int64(fraction() * 2000))))
-                } else if accepted.count >= configuration.serverLimit.requests {
+                } else if accepted[kind, default: []].count >= configuration.serverLimit.requests {
                     outcome.overBudget += 1
                     answer = .failure(.throttled(retryAfter: nil))
                 } else {
-                    accepted.append(arrival)
+                    accepted[kind, default: []].append(arrival)
+                    // A 5xx on a create leaves its outcome unknown: the plan must not resend it.
                     if fraction() < configuration.serverErrorProbability {
-                        answer = .failure(.transient)
-                    } else if arrival >= configuration.finishTimes[task] {
-                        answer = .status("success")
-                        outcome.detectionLags.append(arrival - configuration.finishTimes[task])
+                        answer = .failure(kind == .create ? .outcomeUnknown : .transient)
+                        if kind == .create { outcome.creations[task, default: 0] += 1 }
                     } else {
-                        answer = .status("running")
+                        switch kind {
+                        case .create:
+                            outcome.creations[task, default: 0] += 1
+                            createdAt[task] = arrival
+                            answer = .created
+                        case .download:
+                            answer = .downloaded
+                        case .query:
+                            let finish = configuration.finishTimes[task] + (createdAt[task] ?? .zero)
+                            if arrival >= finish {
+                                answer = .status("success")
+                                outcome.detectionLags.append(arrival - finish)
+                            } else {
+                                answer = .status("running")
+                            }
+                        }
                     }
                 }
-                inFlight.append(InFlight(at: now + delay, task: task, request: request, answer: answer))
+                inFlight.append(InFlight(at: now + delay, task: task, kind: kind, request: request, answer: answer))
             case .wait(let until):
                 let nextAnswer = inFlight.map(\.at).min()
                 guard let next = [until?.offset, nextAnswer].compactMap({ $0 }).min() else {
@@ -104,7 +131,8 @@ struct PollPlanSimulation {
                 let due = inFlight.filter { $0.at <= now }.sorted { ($0.at, $0.request) < ($1.at, $1.request) }
                 inFlight.removeAll { $0.at <= now }
                 for answer in due {
-                    plan.answered(task: answer.task, request: answer.request, answer: answer.answer, at: .init(offset: answer.at))
+                    plan.answered(
+                        task: answer.task, kind: answer.kind, request: answer.request, answer: answer.answer, at: .init(offset: answer.at))
                 }
                 recordEnded()
             }

@@ -5,10 +5,11 @@ import Testing
 /// The scheduler's promises over random runs, in simulated time: every task
 /// ends, by its deadline, within the budget as the server counts it; and it
 /// detects finished tasks about as soon as the ideal scheduler would.
-@Suite struct PollPlanPropertyTests {
-    /// One random run: 1 to 200 tasks, budgets 1 to 50 per period, concurrency
-    /// 1 to 64, random intervals, finish times, latency, 429s and 5xx.
-    static func randomConfiguration(seed: UInt64) -> PollPlanSimulation.Configuration {
+@Suite struct RequestPlanPropertyTests {
+    /// One random run: 1 to 200 tasks (some created first, some downloaded
+    /// after), budgets 1 to 50 per period, concurrency 1 to 64, random
+    /// intervals, finish times, latency, 429s and 5xx.
+    static func randomConfiguration(seed: UInt64) -> RequestPlanSimulation.Configuration {
         let random = RandomSource.seeded(seed)
         func pick(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(random.next() % UInt64(range.count)) }
         func fraction() -> Double { Double(random.next() >> 11) / Double(1 << 53) }
@@ -23,15 +24,20 @@ import Testing
         let policy = WaitPolicy(
             initialInterval: initial, maxInterval: maximum, multiplier: 1 + 2 * fraction(), jitter: 0.5 * fraction(),
             timeout: timeout, runTimeout: fraction() < 0.2 ? timeout * 0.7 : nil, concurrency: pick(1...64),
-            rateLimit: .init(requests: requests, per: period)
+            rateLimit: .init(requests: requests, per: period),
+            // The simulated server gives every API the same budget.
+            createRateLimit: .init(requests: requests, per: period),
+            downloadRateLimit: .init(requests: requests, per: period)
         )
         let finishTimes = (0..<tasks).map { _ in timeout * (1.2 * fraction()) }
-        return PollPlanSimulation.Configuration(
+        return RequestPlanSimulation.Configuration(
             policy: policy, finishTimes: finishTimes, serverLimit: policy.rateLimit,
             latency: .milliseconds(1)...(.milliseconds(Int64(pick(1...400)))),
             throttleProbability: fraction() < 0.3 ? 0.05 * fraction() : 0,
             serverErrorProbability: fraction() < 0.3 ? 0.1 * fraction() : 0,
-            seed: seed
+            seed: seed,
+            created: fraction() < 0.5 ? Set((0..<tasks).filter { _ in fraction() < 0.5 }) : [],
+            downloads: fraction() < 0.5
         )
     }
 
@@ -40,17 +46,21 @@ import Testing
         var succeeded = 0
         for seed in UInt64(1)...1_000 {
             let configuration = Self.randomConfiguration(seed: seed)
-            let run = PollPlanSimulation.run(configuration)
+            let run = RequestPlanSimulation.run(configuration)
             let label = "seed \(seed): \(configuration.finishTimes.count) tasks, \(configuration.policy)"
             #expect(run.finished, "the plan got stuck: \(label)")
             #expect(run.outcomes.allSatisfy { $0 != nil }, "a task never ended: \(label)")
             #expect(run.overBudget == 0, "\(run.overBudget) requests over the server's budget: \(label)")
-            let deadline = min(configuration.policy.timeout, configuration.policy.runTimeout ?? configuration.policy.timeout)
+            #expect(run.creations.values.allSatisfy { $0 == 1 }, "a task was created twice: \(label)")
             let slowest = configuration.latency.upperBound
             for (index, ended) in run.endedAt.enumerated() {
-                // A task ends by its deadline, or when the request in flight at it comes back.
-                #expect((ended ?? .seconds(1 << 40)) <= deadline + slowest, "task \(index) ended at \(String(describing: ended)): \(label)")
-                if run.outcomes[index] == .succeeded {
+                // Each step ends by its deadline, or when the request in flight at it comes back;
+                // the run's deadline caps them all.
+                let steps = 1 + (configuration.created.contains(index) ? 1 : 0) + (configuration.downloads ? 1 : 0)
+                var deadline = (configuration.policy.timeout + slowest) * steps
+                if let runTimeout = configuration.policy.runTimeout { deadline = min(deadline, runTimeout + slowest) }
+                #expect((ended ?? .seconds(1 << 40)) <= deadline, "task \(index) ended at \(String(describing: ended)): \(label)")
+                if run.outcomes[index] == .succeeded, !configuration.created.contains(index) {
                     #expect((ended ?? .zero) >= configuration.finishTimes[index], "task \(index) succeeded before it finished: \(label)")
                 }
             }
@@ -72,7 +82,7 @@ import Testing
             rateLimit: .init(requests: requests, per: .seconds(Int64(seconds)))
         )
         let finishTimes = (0..<tasks).map { Duration.seconds(Int64(10 * $0)) }
-        let run = PollPlanSimulation.run(.init(policy: policy, finishTimes: finishTimes, serverLimit: policy.rateLimit))
+        let run = RequestPlanSimulation.run(.init(policy: policy, finishTimes: finishTimes, serverLimit: policy.rateLimit))
         #expect(run.finished)
         #expect(run.outcomes == Array(repeating: .succeeded, count: tasks))
         #expect(run.overBudget == 0)
@@ -95,11 +105,11 @@ import Testing
                 initialInterval: spacing, maxInterval: spacing, multiplier: 1, jitter: 0,
                 timeout: horizon * 10, concurrency: 10, rateLimit: budget
             )
-            let run = PollPlanSimulation.run(.init(policy: policy, finishTimes: finishTimes, serverLimit: budget, seed: seed))
+            let run = RequestPlanSimulation.run(.init(policy: policy, finishTimes: finishTimes, serverLimit: budget, seed: seed))
             #expect(run.outcomes == Array(repeating: .succeeded, count: tasks))
             #expect(run.overBudget == 0)
             ours += run.detectionLags.map { DurationText.seconds(in: $0) }.reduce(0, +) / Double(tasks)
-            ideal += PollPlanSimulation.idealMeanLag(finishTimes: finishTimes, budget: budget)
+            ideal += RequestPlanSimulation.idealMeanLag(finishTimes: finishTimes, budget: budget)
         }
         #expect(ours / ideal <= 1.1, "mean lag \(ours) s against the ideal's \(ideal) s")
     }
@@ -113,14 +123,14 @@ import Testing
         )
         let finishTimes = (0..<50).map { Duration.seconds(Int64(1 + $0 % 30)) }
         let server = WaitPolicy.RateLimit(requests: 5, per: .seconds(1))
-        let run = PollPlanSimulation.run(.init(policy: policy, finishTimes: finishTimes, serverLimit: server))
+        let run = RequestPlanSimulation.run(.init(policy: policy, finishTimes: finishTimes, serverLimit: server))
         #expect(run.outcomes == Array(repeating: .succeeded, count: 50))
         #expect(run.overBudget <= 5, "\(run.overBudget) throttled responses")
     }
 
     @Test func refusedCredentialsEndEveryTaskAfterOneRequest() {
-        var plan = PollPlan(taskCount: 20, policy: WaitPolicy(concurrency: 1), start: .init(offset: .zero))
-        guard case .send(let task, let request) = plan.next(now: .init(offset: .zero)) else {
+        var plan = RequestPlan(taskCount: 20, policy: WaitPolicy(concurrency: 1), start: .init(offset: .zero))
+        guard case .send(let task, _, let request) = plan.next(now: .init(offset: .zero)) else {
             Issue.record("no first request")
             return
         }
