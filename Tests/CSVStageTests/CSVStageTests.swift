@@ -43,11 +43,11 @@ struct CSVStageTests {
 
     @Test func writesGoldenHeaderAndRowsWithCRLF() async throws {
         let expected =
-            "task_id,task_name,task_status,file_id,file_name,project_id,region,enterprise_project_id,outcome,error,polls,first_polled_at,finished_at,wait_seconds,run_id\r\n"
-            + "task-1,vul export,success,file-task-1,task-1.zip,0a1b2c3d4e5f60718293a4b5c6d7e8f9,cn-north-4,0,succeeded,,3,2025-11-29T14:30:31.123Z,2025-11-29T14:30:33.623Z,2.5,run-1\r\n"
-            + #"task-2,,,,,0a1b2c3d4e5f60718293a4b5c6d7e8f9,cn-north-4,,error,"{""code"":""HSS.1059"",""message"":""export task \""task-2\"" not found"",""request_id"":""req-42""}",1,2025-11-29T14:30:31.123Z,2025-11-29T14:30:31.323Z,0.2,run-1"#
+            "task_id,task_name,task_status,file_id,file_name,project_id,region,enterprise_project_id,outcome,error,polls,first_polled_at,finished_at,wait_seconds,run_id,export,download_path,download_bytes,download_sha256\r\n"
+            + "task-1,vul export,success,file-task-1,task-1.zip,0a1b2c3d4e5f60718293a4b5c6d7e8f9,cn-north-4,0,succeeded,,3,2025-11-29T14:30:31.123Z,2025-11-29T14:30:33.623Z,2.5,run-1,,,,\r\n"
+            + #"task-2,,,,,0a1b2c3d4e5f60718293a4b5c6d7e8f9,cn-north-4,,error,"{""code"":""HSS.1059"",""message"":""export task \""task-2\"" not found"",""request_id"":""req-42""}",1,2025-11-29T14:30:31.123Z,2025-11-29T14:30:31.323Z,0.2,run-1,,,,"#
             + "\r\n"
-            + "task-3,\"'=cmd|' /C calc'!A0, \"\"quoted\"\"\nback\\slash, ünïcødé 漏洞\",failure,file-task-3,task-3.zip,0a1b2c3d4e5f60718293a4b5c6d7e8f9,cn-north-4,0,failed,,3,2025-11-29T14:30:31.123Z,2025-11-29T14:30:33.623Z,2.5,run-1\r\n"
+            + "task-3,\"'=cmd|' /C calc'!A0, \"\"quoted\"\"\nback\\slash, ünïcødé 漏洞\",failure,file-task-3,task-3.zip,0a1b2c3d4e5f60718293a4b5c6d7e8f9,cn-north-4,0,failed,,3,2025-11-29T14:30:31.123Z,2025-11-29T14:30:33.623Z,2.5,run-1,,,,\r\n"
         #expect(try await write(Self.samples) == expected)
     }
 
@@ -129,7 +129,7 @@ struct CSVStageTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let valid =
-            "valid columns: task_id, task_name, task_status, file_id, file_name, project_id, region, enterprise_project_id, outcome, error, polls, first_polled_at, finished_at, wait_seconds, run_id"
+            "valid columns: task_id, task_name, task_status, file_id, file_name, project_id, region, enterprise_project_id, outcome, error, polls, first_polled_at, finished_at, wait_seconds, run_id, export, download_path, download_bytes, download_sha256"
         let misspelt = try stageRefusal("path: out.csv\ncolumns: [task_id, task_nme]", in: directory)
         #expect(misspelt?.option == "columns")
         #expect(misspelt?.description == "option 'columns': unknown column 'task_nme'; did you mean 'task_name'? " + valid)

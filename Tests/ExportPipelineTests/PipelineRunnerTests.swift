@@ -81,7 +81,7 @@ import Testing
     }
 
     @Test func exitCodePrecedenceIs130Over4Over3Over1() {
-        #expect(RunExitCode.allCases.sorted() == [.success, .taskFailed, .usage, .apiError, .stageFailed, .interrupted])
+        #expect(RunExitCode.allCases.sorted() == [.success, .taskFailed, .usage, .apiError, .stageFailed, .locked, .interrupted])
         #expect(max(RunExitCode.taskFailed, .apiError) == .apiError)
         #expect(max(RunExitCode.stageFailed, .interrupted) == .interrupted)
     }

@@ -63,10 +63,13 @@ import Testing
             #expect(output.status == 0, "\(output.standardError)")
             #expect(
                 try FileManager.default.contentsOfDirectory(atPath: directory.file("demo-out")).sorted() == [
-                    "hss_export.prom", "manifest.json.gz", "results.csv", "results.jsonl",
+                    ".state", "archives", "hss_export.prom", "manifest.json.gz", "results.csv", "results.jsonl",
                 ])
             let records = try BinaryHarness.jsonLines(try String(contentsOfFile: directory.file("demo-out/results.jsonl"), encoding: .utf8))
-            #expect(records.map { $0["outcome"] as? String } == ["succeeded", "succeeded", "failed", "succeeded"])
+            #expect(records.map { $0["outcome"] as? String } == ["succeeded", "succeeded", "failed", "succeeded", "succeeded", "succeeded"])
+            // The two created exports and the three listed tasks that succeeded, downloaded and verified.
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.file("demo-out/archives")).count == 5)
+            #expect(records.compactMap { $0["export"] as? String } == ["vulnerabilities", "events"])
             #expect(output.standardOutput.contains("demo finished as scripted"))
             #expect(output.standardOutput.contains(directory.file("demo-out/results.jsonl")))
         }

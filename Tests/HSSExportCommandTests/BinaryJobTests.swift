@@ -148,12 +148,12 @@ import Testing
             tokens: [\(BinaryHarness.token)]
             tasks: []
             export_template:
-              script: [{status: running, for: 3s}, {status: success}]
+              script: [{status: running, for: 8s}, {status: success}]
             """
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try await TestSupport.withSimulator(try SimulatorScenario(yaml: scenario)) { url, simulator in
-            let short = Self.twoExports().replacingOccurrences(of: "timeout: 20s", with: "timeout: 20s\n  run_timeout: 1s")
+            let short = Self.twoExports().replacingOccurrences(of: "timeout: 20s", with: "timeout: 20s\n  run_timeout: 3s")
             let first = try await Self.run(short, in: directory, url: url)
             #expect(first.status == 1, "\(first.standardError)")
             #expect(try Self.records(directory).allSatisfy { $0["outcome"] as? String == "timed_out" })

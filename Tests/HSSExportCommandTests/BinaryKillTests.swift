@@ -62,6 +62,9 @@ import Testing
                         finished = status == 0
                     } else {
                         kills += 1
+                        // Killed after the job was done (its journal already moved to
+                        // runs/, the outputs committed): the night is over.
+                        finished = Self.jobFinished(in: directory)
                     }
                     try Self.expectNoTornFiles(in: directory)
                 }
@@ -89,6 +92,15 @@ import Testing
         }
         print("kill test: \(kills) kills over \(nights) nights, \(unknownCreates) creates of unknown outcome settled")
         #expect(kills >= minimumKills)
+    }
+
+    /// Whether the last run finished the job: its journal moved to `runs/`.
+    static func jobFinished(in directory: TemporaryDirectory) -> Bool {
+        let state = directory.file("state")
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: state)) ?? []
+        return folders.contains { folder in
+            !((try? FileManager.default.contentsOfDirectory(atPath: state + "/" + folder + "/runs")) ?? []).isEmpty
+        }
     }
 
     /// Every final-named output is whole: each JSON Lines line parses, the

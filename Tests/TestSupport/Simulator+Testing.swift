@@ -15,7 +15,9 @@ public func withSimulator<T: Sendable>(
 ) async throws -> T {
     var logger = Logger(label: "hss-simulator-tests")
     logger.logLevel = .error
-    let configuration = HSSSimulatorConfiguration(scenario: scenario, logger: logger)
+    // A loaded CI machine running the whole suite at once can take seconds to
+    // schedule the listener; a failure to start is still reported, just later.
+    let configuration = HSSSimulatorConfiguration(scenario: scenario, logger: logger, startupTimeout: .seconds(60))
     return try await HSSSimulator.withRunning(configuration) { url, simulator in
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await body(url, simulator) }

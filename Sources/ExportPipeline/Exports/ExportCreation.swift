@@ -3,8 +3,8 @@ public import ExportStageKit
 /// One create request, ready to sign and send: what an `exports:` entry of
 /// the pipeline file becomes.
 ///
-/// The client sends the query sorted by key (the canonical order the
-/// signature covers), list values as repeated keys in their given order, and
+/// The client sends the query sorted by key, then value (the canonical
+/// order the signature covers), list values as repeated keys, and
 /// the body encoded as the official SDK encodes it (`", "` and `": "`
 /// separators, non-ASCII as `\uXXXX`), so the bytes signed are the bytes the
 /// SDK would sign.

@@ -29,8 +29,17 @@ struct ValidateCommand: AsyncParsableCommand {
                 let pipeline = try loader.load(contentsOf: file)
                 let problems = session.sourceDiagnostics(of: pipeline)
                 guard problems.isEmpty else { throw PipelineLoadError(diagnostics: problems) }
-                let tasks = pipeline.tasks.isEmpty ? "tasks from stdin" : "\(pipeline.tasks.count) task\(pipeline.tasks.count == 1 ? "" : "s")"
-                Console.printLine("\(file): valid (\(tasks), \(pipeline.stages.count) stage\(pipeline.stages.count == 1 ? "" : "s"))")
+                func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+                var parts: [String] = []
+                if !pipeline.tasks.isEmpty {
+                    parts.append(counted(pipeline.tasks.count, "task"))
+                } else if pipeline.exports.isEmpty {
+                    parts.append("tasks from stdin")
+                }
+                if !pipeline.exports.isEmpty { parts.append(counted(pipeline.exports.count, "export")) }
+                if pipeline.download != nil { parts.append("download") }
+                parts.append(counted(pipeline.stages.count, "stage"))
+                Console.printLine("\(file): valid (\(parts.joined(separator: ", ")))")
             } catch {
                 invalid += 1
                 Console.writeStandardError(error.description + "\n")
