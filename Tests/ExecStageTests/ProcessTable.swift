@@ -5,7 +5,8 @@ enum ProcessTable {
     /// Whether `pid` has ended within a few seconds: gone, or a zombie (a
     /// container's init may never reap orphans, but a zombie runs nothing).
     static func hasEnded(_ pid: Int32) async -> Bool {
-        for _ in 0..<50 {
+        // Up to 30 s: on a loaded machine the kill can take a while to be reaped.
+        for _ in 0..<300 {
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
             // The state follows the parenthesised command name.
             if let close = stat.lastIndex(of: ")") {
