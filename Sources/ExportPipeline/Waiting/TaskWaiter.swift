@@ -98,7 +98,7 @@ public struct TaskWaiter: Sendable {
         let source = self.source
         let clock = self.clock
         let journal = self.journal
-        let downloader = downloads.map { settings in
+        let downloader = downloads.flatMap { settings in
             (source as? any ExportTaskService).map { ArchiveDownloader(settings: settings, service: $0, names: ArchiveNames()) }
         }
 
@@ -148,7 +148,7 @@ public struct TaskWaiter: Sendable {
                         }
                     case .download:
                         let result = trackers[index].result
-                        guard let downloader = downloader ?? nil else {
+                        guard let downloader else {
                             preconditionFailure("a job that downloads needs download settings and an ExportTaskService")
                         }
                         work = { await Self.download(result, with: downloader, journal: journal) }

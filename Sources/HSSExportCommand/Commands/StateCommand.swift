@@ -41,18 +41,9 @@ struct StateCommand: AsyncParsableCommand {
         guard pipeline.usesState else {
             throw session.failure("\(file) neither creates exports nor downloads, so its runs keep no state", exitCode: .usage)
         }
-        let journal: RunJournal
-        do {
-            guard
-                let opened = try session.openJournal(
-                    for: pipeline, runID: "state-" + RunContext.makeRunID(), environment: session.environment, override: stateDirectory)
-            else { throw ExitCode(RunExitCode.usage) }
-            journal = opened
-        } catch let error as StateLockError {
-            if case .held = error.kind { throw session.failure(error, exitCode: .locked) }
-            throw session.failure(error, exitCode: .usage)
-        } catch {
-            throw session.failure(error, exitCode: .usage)
+        let runID = "state-" + RunContext.makeRunID()
+        guard let journal = try session.openJournal(for: pipeline, runID: runID, environment: session.environment, override: stateDirectory) else {
+            throw session.failure("\(file) keeps no state", exitCode: .usage)
         }
         let names = Set(pipeline.exports.map(\.name))
         var changes: [(String, String?)] = []

@@ -92,8 +92,7 @@ struct RunSession {
             journal = try openJournal(for: pipeline, runID: runID, environment: environment ?? self.environment, override: stateDirectory)
         } catch {
             try? await client.shutdown()
-            let held = (error as? StateLockError).map { if case .held = $0.kind { true } else { false } } ?? false
-            throw failure(error, exitCode: held ? .locked : .usage)
+            throw error
         }
         let interruption = RunInterruption()
         let progress = ProgressReporter(console: console, taskCount: pipeline.tasks.count + pipeline.exports.count, budget: pipeline.wait.rateLimit)
@@ -143,11 +142,21 @@ struct RunSession {
     }
 
     /// Takes the state lock and reads the journal of a pipeline that creates
-    /// exports or downloads; `nil` for one that does neither.
-    func openJournal(for pipeline: Pipeline, runID: String, environment: [String: String], override: String?) throws -> RunJournal? {
+    /// exports or downloads; `nil` for one that does neither. A lock held by
+    /// another run is exit 5; an unusable folder or journal, exit 2.
+    func openJournal(
+        for pipeline: Pipeline, runID: String, environment: [String: String], override: String?
+    ) throws(ArgumentParser.ExitCode) -> RunJournal? {
         guard pipeline.usesState else { return nil }
         let directory = Self.stateDirectory(for: pipeline, environment: environment, override: override)
-        return try RunJournal(directory: directory, pipelineFile: pipeline.file, runID: runID, keep: pipeline.state.keep)
+        do {
+            return try RunJournal(directory: directory, pipelineFile: pipeline.file, runID: runID, keep: pipeline.state.keep)
+        } catch let error as StateLockError {
+            if case .held = error.kind { throw failure(error, exitCode: .locked) }
+            throw failure(error, exitCode: .usage)
+        } catch {
+            throw failure(error, exitCode: .usage)
+        }
     }
 
     /// The state folder of `pipeline`: `--state-dir`, else the file's and the environment's choice.
