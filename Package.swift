@@ -284,3 +284,25 @@ for target in package.targets where target.type != .system && target.type != .pl
     ])
     target.swiftSettings = settings
 }
+
+// MARK: - The libFuzzer target, only on request (scripts/fuzz.sh sets this and builds with --sanitize=fuzzer)
+
+if Context.environment["ENABLE_HSS_EXPORT_FUZZ"] != nil {
+    package.targets.append(
+        .executableTarget(
+            name: "HSSExportFuzz",
+            dependencies: [
+                "ExportPipeline", "ExportStageKit", "HSSSimulator", "JSONLinesStage", "CSVStage", "PrometheusTextfileStage", "GzipManifestStage",
+                "ExecStage",
+            ],
+            path: "Fuzz/HSSExportFuzz",
+            swiftSettings: [
+                // libFuzzer brings main(); the target only defines LLVMFuzzerTestOneInput.
+                .unsafeFlags(["-parse-as-library"]),
+                .enableUpcomingFeature("ExistentialAny"),
+                .enableUpcomingFeature("MemberImportVisibility"),
+                .enableUpcomingFeature("InternalImportsByDefault"),
+            ]
+        )
+    )
+}

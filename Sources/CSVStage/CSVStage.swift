@@ -61,19 +61,20 @@ public actor CSVStage: ExportStage {
         if mode == .overwrite, pending.count >= Self.flushThreshold { try flush() }
     }
 
-    /// Commits the file (just the header when there were no results) and
-    /// publishes it as an artifact.
+    /// Prepares the file (just the header when there were no results) for
+    /// the run's commit and publishes it as an artifact.
     public func finish(summary: RunSummary, context: RunContext) async throws {
         precondition(!isFinished, "finish called twice")
         isFinished = true
-        let digest: FileDigest
         switch mode {
         case .overwrite:
             if writer == nil { try open() }
             try flush()
-            digest = try writer!.commit()
+            try context.prepare(writer!, stage: Self.typeName)
             writer = nil
         case .append:
+            // Before the header checks: a file that was only a torn header is new again.
+            try context.repairTornEnd(of: path)
             var lines = pending.bytes
             if writesHeader {
                 if try CSVAppendTarget.isNewOrEmpty(path) {
@@ -82,10 +83,9 @@ public actor CSVStage: ExportStage {
                     try CSVAppendTarget.checkHeader(of: path, expected: format.headerLine)
                 }
             }
-            digest = try AppendableFile.append(lines, to: path)
+            try context.prepareAppend(lines, to: path, stage: Self.typeName)
         }
         pending = EncodingBuffer()
-        context.publish(Artifact(stage: Self.typeName, path: path, bytes: digest.bytes, sha256: digest.sha256))
     }
 
     private func open() throws {

@@ -11,6 +11,9 @@ struct CommandInvocation: Sendable {
     var workingDirectory: String?
     /// How long the command may run from start to exit.
     var timeout: Duration
+    /// Between SIGTERM and SIGKILL to the command's process group when it is
+    /// stopped (timeout or interruption).
+    var killGrace: Duration = .seconds(2)
 
     /// The name errors and logs use: the program as the user wrote it.
     var displayName: String { arguments.first ?? executablePath }

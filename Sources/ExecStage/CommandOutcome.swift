@@ -2,10 +2,18 @@ import Subprocess
 
 /// What happened when the command ran.
 struct CommandOutcome: Sendable {
+    /// Why the stage stopped the command.
+    enum Stop: Sendable, Equatable {
+        /// It ran out of time.
+        case timedOut
+        /// The task running the stage was cancelled: the run was interrupted.
+        case interrupted
+    }
+
     /// How it ended.
     var termination: TerminationStatus
-    /// Whether it ran out of time and was stopped.
-    var timedOut: Bool
+    /// Why the stage stopped it; `nil` when it ended by itself.
+    var stop: Stop?
     /// The start of its standard output.
     var standardOutput: CapturedOutput
     /// The end of its standard error.

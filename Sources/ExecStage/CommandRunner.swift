@@ -1,3 +1,4 @@
+import ExportStageKit
 import Foundation
 import Subprocess
 
@@ -16,25 +17,25 @@ import Subprocess
 #endif
 
 /// Runs the command to its end with Subprocess: feeds it the input, collects
-/// its output, enforces the timeout.
+/// its output, enforces the timeout, and stops it when the run is interrupted.
 ///
 /// Subprocess starts the command clean whatever state hss-export is in: with
 /// exactly the environment the stage built, no other open descriptor of
 /// hss-export's (an HTTP connection, a token file), every signal at its
 /// default action and none blocked (hss-export ignores some to handle them
 /// itself, and ignored signals survive `exec`), and in a process group of its
-/// own so a timeout can stop everything the command started. (A terminal's
-/// Ctrl-C therefore does not reach the command; the timeout bounds it instead.)
+/// own so a stop can reach everything the command started. (A terminal's
+/// Ctrl-C therefore does not reach the command directly: hss-export stops it.)
 ///
 /// The input is written while both outputs are read, each in a task of its
 /// own, so neither side can stall the other on a full pipe (a command that
 /// prints a lot before it reads, or never reads at all, is fine).
+///
+/// While the command runs, its process group is in ``LiveChildProcesses``, so
+/// an exit that cannot wait (a second signal) still kills it.
 enum CommandRunner {
     /// Bytes of stdout kept for the log and of stderr kept for the error.
     static let captureLimit = 4096
-    /// Between SIGTERM and SIGKILL when the command runs out of time or the
-    /// run is cancelled.
-    static let killGrace: Duration = .seconds(2)
     /// The size of each write of the input: `PIPE_BUF` on Linux, so a write
     /// to the pipe is all or nothing and the count of bytes the command took
     /// is exact even when it stops reading.
@@ -43,44 +44,83 @@ enum CommandRunner {
     /// format error"): the one Subprocess starts commands with on Linux and
     /// Darwin, and the name the stage's messages have always used.
     private static let startCall = "exec"
+    /// How often a stop looks whether anything of the group still runs.
+    private static let groupPollInterval: Duration = .milliseconds(25)
 
-    /// On timeout or cancellation: SIGTERM to the command's process group,
-    /// then, once `killGrace` has passed with the command still running,
-    /// SIGKILL to the group.
-    static let teardown: [TeardownStep] = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: killGrace)]
+    /// SIGTERM to the command's process group, then, once `killGrace` has
+    /// passed with the command still running, SIGKILL to the group.
+    static func teardown(killGrace: Duration) -> [TeardownStep] {
+        [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: killGrace)]
+    }
 
     /// Runs `invocation` with `input` on its standard input and returns how it
-    /// ended (which may be a failure; the caller judges). Throws
-    /// ``ExecStageError`` only when the command could not be started or its
-    /// status could not be read, and `CancellationError` when the task was
-    /// cancelled (the command is then stopped like on a timeout).
+    /// ended (which may be a failure; the caller judges).
+    ///
+    /// When the task is cancelled while the command runs, the command is
+    /// stopped like on a timeout and the outcome says `.interrupted`; a
+    /// command that had already ended keeps its own outcome. Throws
+    /// ``ExecStageError`` when the command could not be started, its status
+    /// could not be read, or the task was cancelled before it started.
     static func run(_ invocation: CommandInvocation, input: [UInt8]) async throws -> CommandOutcome {
-        try Task.checkCancellation()
+        guard !Task.isCancelled else {
+            throw ExecStageError(command: invocation.displayName, reason: .interruptedBeforeStart)
+        }
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + invocation.timeout
-        let result: ExecutionResult<Streams, SequenceOutput, SequenceOutput>
+        let stopRequest = StopRequest()
+        let ended: Ended
         do {
-            result = try await Subprocess.run(
-                configuration(invocation), input: .inputWriter, output: .sequence, error: .sequence
-            ) { execution in
-                await serve(execution, input: input, deadline: deadline)
+            // An unstructured task does not inherit the cancellation, which
+            // reaches the command only as the stage's own stop.
+            let running = Task { try await runShielded(invocation, input: input, deadline: deadline, stopRequest: stopRequest) }
+            ended = try await withTaskCancellationHandler {
+                try await running.value
+            } onCancel: {
+                stopRequest.request()
             }
         } catch let error as SubprocessError {
             throw ExecStageError(command: invocation.displayName, reason: reason(for: error, invocation), standardError: "")
         }
-        try Task.checkCancellation()
 
-        let streams = result.closureResult
+        let streams = ended.streams
         return CommandOutcome(
-            termination: result.terminationStatus,
-            timedOut: streams.stoppedAt != nil,
+            termination: ended.termination,
+            stop: streams.stopped?.reason,
             standardOutput: streams.standardOutput,
             standardError: streams.standardError,
             inputBytesWritten: streams.inputBytesWritten,
             inputByteCount: input.count,
-            elapsed: (streams.stoppedAt ?? clock.now) - start
+            elapsed: (streams.stopped?.endedAt ?? ended.endedAt) - start
         )
+    }
+
+    /// How the command ended, as the unstructured task hands it back.
+    private struct Ended: Sendable {
+        var termination: TerminationStatus
+        var streams: Streams
+        var endedAt: ContinuousClock.Instant
+    }
+
+    /// Runs the command to its end, registered in ``LiveChildProcesses`` from
+    /// its start until it has been reaped.
+    private static func runShielded(
+        _ invocation: CommandInvocation, input: [UInt8], deadline: ContinuousClock.Instant, stopRequest: StopRequest
+    ) async throws -> Ended {
+        var group: Int32?
+        defer {
+            // Reaped by now (or never started): the group id may be reused.
+            if let group { LiveChildProcesses.remove(group) }
+        }
+        let result = try await Subprocess.run(
+            configuration(invocation), input: .inputWriter, output: .sequence, error: .sequence
+        ) { execution in
+            // The command leads its own group, so its process id is the group's.
+            group = execution.processIdentifier.value
+            LiveChildProcesses.insert(execution.processIdentifier.value)
+            return await serve(execution, input: input, deadline: deadline, stopRequest: stopRequest, killGrace: invocation.killGrace)
+        }
+        return Ended(termination: result.terminationStatus, streams: result.closureResult, endedAt: ContinuousClock.now)
     }
 
     private static func configuration(_ invocation: CommandInvocation) -> Configuration {
@@ -88,7 +128,9 @@ enum CommandRunner {
         // 0: a new group, led by the command, so it and whatever it starts
         // can be signalled together without reaching hss-export.
         options.processGroupID = 0
-        options.teardownSequence = teardown
+        // Used by Subprocess only if the body threw, which it does not: the
+        // stage's own stop is the one that runs.
+        options.teardownSequence = teardown(killGrace: invocation.killGrace)
         return Configuration(
             executable: .path(FilePath(invocation.executablePath)),
             // argv[0] as the user wrote it, as a shell would pass it.
@@ -106,22 +148,28 @@ enum CommandRunner {
         var inputBytesWritten = 0
         var standardOutput = CapturedOutput(.head, limit: CommandRunner.captureLimit)
         var standardError = CapturedOutput(.tail, limit: CommandRunner.captureLimit)
-        /// When the command ended after the timeout stopped it; `nil` when it
-        /// did not run out of time.
-        var stoppedAt: ContinuousClock.Instant?
+        /// Why and when the command ended after the stage stopped it; `nil`
+        /// when it ended by itself.
+        var stopped: Stopped?
+    }
+
+    private struct Stopped: Sendable {
+        var reason: CommandOutcome.Stop
+        var endedAt: ContinuousClock.Instant
     }
 
     private enum Part: Sendable {
         case input(Int)
         case output(CapturedOutput)
         case error(CapturedOutput)
-        case timeout(stoppedAt: ContinuousClock.Instant?)
+        case stop(Stopped?)
     }
 
-    /// Serves the running command until its streams are done and, if it ran
-    /// out of time, until it has been stopped.
+    /// Serves the running command until its streams are done and, if it was
+    /// stopped (timeout or interruption), until the stop is complete.
     private static func serve(
-        _ execution: Execution<CustomWriteInput, SequenceOutput, SequenceOutput>, input: [UInt8], deadline: ContinuousClock.Instant
+        _ execution: Execution<CustomWriteInput, SequenceOutput, SequenceOutput>, input: [UInt8], deadline: ContinuousClock.Instant,
+        stopRequest: StopRequest, killGrace: Duration
     ) async -> Streams {
         await withTaskGroup(of: Part.self) { group in
             group.addTask(executorPreference: BrokenPipeSafeExecutor.shared) {
@@ -130,10 +178,11 @@ enum CommandRunner {
             group.addTask { .output(await capture(execution.standardOutput, into: CapturedOutput(.head, limit: captureLimit))) }
             group.addTask { .error(await capture(execution.standardError, into: CapturedOutput(.tail, limit: captureLimit))) }
             group.addTask {
-                guard (try? await Task.sleep(until: deadline, clock: .continuous)) != nil else { return .timeout(stoppedAt: nil) }
+                guard let reason = await stopReason(deadline: deadline, stopRequest: stopRequest) else { return .stop(nil) }
                 // Not cut short when the streams end meanwhile: what the
                 // command started may outlive it and still needs its SIGKILL.
-                return .timeout(stoppedAt: await Task { await stop(execution) }.value)
+                let endedAt = await Task { await stop(execution, killGrace: killGrace) }.value
+                return .stop(Stopped(reason: reason, endedAt: endedAt))
             }
 
             var streams = Streams()
@@ -143,35 +192,54 @@ enum CommandRunner {
                 case .input(let count): streams.inputBytesWritten = count
                 case .output(let captured): streams.standardOutput = captured
                 case .error(let captured): streams.standardError = captured
-                case .timeout(let stoppedAt): streams.stoppedAt = stoppedAt
+                case .stop(let stopped): streams.stopped = stopped
                 }
-                if case .timeout = part { continue }
+                if case .stop = part { continue }
                 streamsOpen -= 1
                 // Subprocess ends the streams when the command exits, even if
-                // something it started still holds the pipes; a deadline not
-                // reached by then no longer matters.
+                // something it started still holds the pipes; a deadline or
+                // stop request not come by then no longer matters.
                 if streamsOpen == 0 { group.cancelAll() }
             }
             return streams
         }
     }
 
-    /// Stops a command that ran out of time: SIGTERM to its group, SIGKILL
-    /// `killGrace` later if it still runs, and SIGKILL to the group again at
-    /// that point in case the command ended but something it started did not.
-    /// Returns when the command ended.
-    private static func stop(_ execution: Execution<CustomWriteInput, SequenceOutput, SequenceOutput>) async -> ContinuousClock.Instant {
+    /// Waits for the deadline or the stop request, whichever comes first;
+    /// `nil` when the calling task is cancelled first (the command ended).
+    private static func stopReason(deadline: ContinuousClock.Instant, stopRequest: StopRequest) async -> CommandOutcome.Stop? {
+        await withTaskGroup(of: CommandOutcome.Stop?.self) { group in
+            group.addTask { (try? await Task.sleep(until: deadline, clock: .continuous)) == nil ? nil : .timedOut }
+            group.addTask {
+                await stopRequest.wait()
+                return Task.isCancelled ? nil : .interrupted
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    /// Stops the command: SIGTERM to its group, SIGKILL `killGrace` later if
+    /// it still runs, and SIGKILL to the group again at that point in case the
+    /// command ended but something it started did not. Where `/proc` shows
+    /// that nothing of the group runs any more, the rest of the grace is not
+    /// waited for. Returns when the command ended.
+    private static func stop(
+        _ execution: Execution<CustomWriteInput, SequenceOutput, SequenceOutput>, killGrace: Duration
+    ) async -> ContinuousClock.Instant {
         let clock = ContinuousClock()
         let killAt = clock.now + killGrace
-        await execution.teardown(using: teardown)
-        let stoppedAt = clock.now
-        if stoppedAt < killAt {
-            try? await Task.sleep(until: killAt, clock: clock)
-            // The command is not reaped before `run`'s body returns, so its
-            // process group id still names its group.
-            try? execution.send(signal: .kill, toProcessGroup: true)
+        await execution.teardown(using: teardown(killGrace: killGrace))
+        let endedAt = clock.now
+        // The command is not reaped before `run`'s body returns, so its
+        // process id still names its group.
+        let group = execution.processIdentifier.value
+        while clock.now < killAt, ProcessGroupTable.hasRunningMember(group) != false {
+            try? await Task.sleep(until: min(killAt, clock.now + groupPollInterval), clock: clock)
         }
-        return stoppedAt
+        try? execution.send(signal: .kill, toProcessGroup: true)
+        return endedAt
     }
 
     /// Writes `input` and closes the pipe; returns how many bytes the command

@@ -2,7 +2,11 @@ public import ExportStageKit
 import Foundation
 
 extension ExecStage {
-    /// `command`, `timeout`, `working_directory`, `environment` and `pass_environment`.
+    /// The longest `kill_grace` accepted: the grace is for a command's own
+    /// clean-up, and a stop that waits longer than this is no longer one.
+    static let maximumKillGrace: Duration = .seconds(600)
+
+    /// `command`, `timeout`, `kill_grace`, `working_directory`, `environment` and `pass_environment`.
     public static let options: [StageOption] = [
         StageOption(
             "command", .stringList, required: true,
@@ -11,7 +15,12 @@ extension ExecStage {
         ),
         StageOption(
             "timeout", .duration, default: .duration(.seconds(60)),
-            help: "How long the command may run from start to exit before it is sent SIGTERM (and SIGKILL 2s later) and the stage fails."
+            help: "How long the command may run from start to exit before it is sent SIGTERM (and SIGKILL kill_grace later) and the stage fails."
+        ),
+        StageOption(
+            "kill_grace", .duration, default: .duration(.seconds(2)),
+            help:
+                "When the command runs out of time or the run is interrupted: how long after SIGTERM to its process group SIGKILL follows, 0s to 10m."
         ),
         StageOption(
             "working_directory", .string,
@@ -50,6 +59,14 @@ extension ExecStage {
             throw StageOptionError(option: "timeout", message: "must be longer than 0s", fix: "give the command time to run, e.g. timeout: 60s")
         }
 
+        let killGrace = options.duration("kill_grace") ?? .seconds(2)
+        guard killGrace >= .zero, killGrace <= maximumKillGrace else {
+            // The value itself is not echoed: one too large to format is what this refuses.
+            throw StageOptionError(
+                option: "kill_grace", message: killGrace < .zero ? "is negative" : "is longer than \(DurationText.format(maximumKillGrace))",
+                fix: "give the command a few seconds to clean up after SIGTERM, e.g. kill_grace: 5s (0s sends SIGKILL at once)")
+        }
+
         let environment = try ChildEnvironment(
             passing: options.stringList("pass_environment") ?? ChildEnvironment.defaultPassedNames,
             adding: options.stringMap("environment") ?? [],
@@ -71,7 +88,8 @@ extension ExecStage {
             arguments: arguments,
             environment: environment,
             workingDirectory: workingDirectory,
-            timeout: timeout
+            timeout: timeout,
+            killGrace: killGrace
         )
     }
 

@@ -27,9 +27,12 @@ public import ExportStageKit
 /// ```
 ///
 /// The stage fails when the command exits with a non-zero status, is killed by
-/// a signal, or runs longer than `timeout` (its process group is then sent
-/// SIGTERM and, two seconds later, SIGKILL; so it is when the task running
-/// the stage is cancelled). The command's standard output is logged at info
+/// a signal, or runs longer than `timeout`: its process group is then sent
+/// SIGTERM and, `kill_grace` (2 s) later, SIGKILL. So it is when the task
+/// running the stage is cancelled, which is how the run stops the command
+/// when it is interrupted (SIGINT, SIGTERM, SIGHUP); the stage then fails
+/// with ``ExecStageError/Reason/interrupted(killGrace:)`` as soon as the
+/// group is gone, within the grace period. The command's standard output is logged at info
 /// level; the end of its standard error goes into the error. It publishes no
 /// artifact: what the command does is its own business.
 ///
@@ -52,12 +55,19 @@ public actor ExecStage: ExportStage {
     /// One line for `hss-export stages`.
     public static let summary = "Pipes every result and then the run summary as JSON lines to a command's standard input."
 
+    /// After the run's commit: the command runs once every output is in
+    /// place, so a hook that reads or ships them sees this run's files, and a
+    /// signal that stops the command cannot hold back the commit.
+    public static let finishPhase = StageFinishPhase.afterCommit
+
     /// The command as written in the pipeline file: the program, then its arguments.
     public nonisolated let command: [String]
     /// The absolute path of the program that runs, found at load time.
     public nonisolated let executablePath: String
     /// How long the command may run, from start to exit.
     public nonisolated let timeout: Duration
+    /// Between SIGTERM and SIGKILL to the command's process group when it is stopped.
+    public nonisolated let killGrace: Duration
     /// The directory the command runs in; `nil` means hss-export's own.
     public nonisolated let workingDirectory: String?
 
@@ -72,6 +82,7 @@ public actor ExecStage: ExportStage {
         command = invocation.arguments
         executablePath = invocation.executablePath
         timeout = invocation.timeout
+        killGrace = invocation.killGrace
         workingDirectory = invocation.workingDirectory
     }
 
@@ -83,6 +94,9 @@ public actor ExecStage: ExportStage {
 
     /// Runs the command with every line and the summary on its standard input,
     /// and fails unless it exits with status 0 within the timeout.
+    ///
+    /// Cancelling the task stops the command (SIGTERM to its group, SIGKILL
+    /// `kill_grace` later) and fails with ``ExecStageError/Reason/interrupted(killGrace:)``.
     public func finish(summary: RunSummary, context: RunContext) async throws {
         precondition(!isFinished, "finish called twice")
         isFinished = true
@@ -91,7 +105,7 @@ public actor ExecStage: ExportStage {
         input.append(contentsOf: Self.summaryLine(summary).utf8)
 
         let outcome = try await CommandRunner.run(invocation, input: input)
-        let failure = ExecStageError(outcome, command: invocation.displayName, timeout: invocation.timeout)
+        let failure = ExecStageError(outcome, command: invocation.displayName, timeout: invocation.timeout, killGrace: invocation.killGrace)
         log(outcome, failed: failure != nil, context: context)
         if let failure { throw failure }
     }

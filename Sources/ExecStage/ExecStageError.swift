@@ -10,7 +10,8 @@ import Subprocess
 #endif
 
 /// The command failed: it could not start, exited with a non-zero status, was
-/// killed by a signal, or ran out of time.
+/// killed by a signal, ran out of time, or was stopped because the run was
+/// interrupted.
 public struct ExecStageError: Error, CustomStringConvertible, Sendable {
     /// What went wrong.
     public enum Reason: Sendable, Equatable {
@@ -23,6 +24,12 @@ public struct ExecStageError: Error, CustomStringConvertible, Sendable {
         case killedBySignal(Int32)
         /// The command ran longer than the timeout and was killed.
         case timedOut(Duration)
+        /// The run was interrupted (the task running the stage was cancelled)
+        /// while the command ran: its process group got SIGTERM and, `killGrace`
+        /// later, SIGKILL to whatever still ran.
+        case interrupted(killGrace: Duration)
+        /// The run was interrupted before the command was started, so it was not.
+        case interruptedBeforeStart
         /// The command ended but its exit status could not be read.
         case statusUnavailable
     }
@@ -43,16 +50,14 @@ public struct ExecStageError: Error, CustomStringConvertible, Sendable {
     }
 
     /// The failure in `outcome`, or `nil` when the command succeeded.
-    init?(_ outcome: CommandOutcome, command: String, timeout: Duration) {
+    init?(_ outcome: CommandOutcome, command: String, timeout: Duration, killGrace: Duration) {
         let reason: Reason
-        if outcome.timedOut {
-            reason = .timedOut(timeout)
-        } else {
-            switch outcome.termination {
-            case .exited(0): return nil
-            case .exited(let status): reason = .exited(status: status)
-            case .signaled(let signal): reason = .killedBySignal(signal)
-            }
+        switch (outcome.stop, outcome.termination) {
+        case (.timedOut, _): reason = .timedOut(timeout)
+        case (.interrupted, _): reason = .interrupted(killGrace: killGrace)
+        case (nil, .exited(0)): return nil
+        case (nil, .exited(let status)): reason = .exited(status: status)
+        case (nil, .signaled(let signal)): reason = .killedBySignal(signal)
         }
         self.init(command: command, reason: reason, standardError: outcome.standardError.text)
     }
@@ -78,6 +83,11 @@ public struct ExecStageError: Error, CustomStringConvertible, Sendable {
             return "\(subject) was killed by signal \(signal)\(Self.signalName(signal).map { " (\($0))" } ?? "")" + stderr
         case .timedOut(let timeout):
             return "\(subject) timed out after \(DurationText.format(timeout)) and was killed; raise the stage's timeout if it needs longer" + stderr
+        case .interrupted(let killGrace):
+            let kill = killGrace == .zero ? "SIGKILL at once" : "SIGKILL after \(DurationText.format(killGrace)) to whatever still ran"
+            return "\(subject) interrupted: the run was stopped, and so was the command (SIGTERM to its process group, then \(kill))" + stderr
+        case .interruptedBeforeStart:
+            return "\(subject) was not started: the run was interrupted before the stage's turn"
         case .statusUnavailable:
             return "\(subject) ended but its exit status could not be read (something else in hss-export reaped it)" + stderr
         }

@@ -184,6 +184,7 @@ private struct LoadedStage<Wrapped: ExportStage>: ExportStage {
     static var typeName: String { Wrapped.typeName }
     static var summary: String { Wrapped.summary }
     static var options: [StageOption] { Wrapped.options }
+    static var finishPhase: StageFinishPhase { Wrapped.finishPhase }
 
     let stage: Wrapped
 

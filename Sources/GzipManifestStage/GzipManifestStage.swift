@@ -87,7 +87,8 @@ public actor GzipManifestStage: ExportStage {
         results.append(result)
     }
 
-    /// Writes and commits the manifest, then publishes it as an artifact.
+    /// Writes the manifest and prepares it to be committed after every other
+    /// output of the run, then publishes it as an artifact.
     public func finish(summary: RunSummary, context: RunContext) async throws {
         // Stages finish in file order, so this lists exactly the stages before us.
         let artifacts = context.artifacts
@@ -100,8 +101,7 @@ public actor GzipManifestStage: ExportStage {
             file.discard()
             throw error
         }
-        let digest = try file.commit()
-        context.publish(Artifact(stage: Self.typeName, path: path, bytes: digest.bytes, sha256: digest.sha256))
+        try context.prepare(file, stage: Self.typeName, commitsLast: true)
     }
 
     /// MTIME and FNAME for this run: none when reproducible, else now and the

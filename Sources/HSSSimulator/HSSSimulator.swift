@@ -84,7 +84,7 @@ public final class HSSSimulator: Sendable {
                 }
             }
             do {
-                try await Self.runUntilCancelled(serviceGroup)
+                try await Self.runUntilCancelled(serviceGroup, stopping: state.stopping)
             } catch {
                 readyContinuation.finish()
                 group.cancelAll()
@@ -162,13 +162,15 @@ public final class HSSSimulator: Sendable {
 
     /// Runs the service group in an unstructured task so that cancelling the caller
     /// becomes a graceful shutdown instead of cancelling the server mid-request.
-    private static func runUntilCancelled(_ serviceGroup: ServiceGroup) async throws {
+    private static func runUntilCancelled(_ serviceGroup: ServiceGroup, stopping: StopSignal) async throws {
         let runner = Task {
             try await serviceGroup.run()
         }
         try await withTaskCancellationHandler {
             try await runner.value
         } onCancel: {
+            // Stalled and dripping fault answers end now, or the graceful shutdown would wait for them.
+            stopping.raise()
             Task {
                 await serviceGroup.triggerGracefulShutdown()
             }

@@ -15,6 +15,9 @@ public struct SimulatorStatistics: Sendable, Equatable {
     public var downloads: [String: Int]
     /// Downloads cut off by the `truncate_downloads` fault, per file id.
     public var truncatedDownloads: [String: Int]
+    /// Faults injected by the scenario's `faults` rules, per route and mode:
+    /// `query:html_502`, `create:reset`, `download:stall`.
+    public var faults: [String: Int]
     /// Tasks created by the create routes.
     public var creations: Int
     /// Created tasks per export identity (``SimulatorCreation/identity``): an export created
@@ -31,8 +34,10 @@ public struct SimulatorStatistics: Sendable, Equatable {
         throttledByAPI: [String: Int] = [:],
         truncatedDownloads: [String: Int] = [:],
         creations: Int = 0,
-        exports: [String: Int] = [:]
+        exports: [String: Int] = [:],
+        faults: [String: Int] = [:]
     ) {
+        self.faults = faults
         self.totalRequests = totalRequests
         self.throttledRequests = throttledRequests
         self.unauthorizedRequests = unauthorizedRequests
@@ -47,6 +52,11 @@ public struct SimulatorStatistics: Sendable, Equatable {
     /// Export identities created more than once; empty when no export was created twice.
     public var duplicateExports: [String] {
         exports.filter { $0.value > 1 }.keys.sorted()
+    }
+
+    /// The number of faults injected on `route` (`query`, `create`, `download`) with `mode`.
+    public func faults(_ route: String, _ mode: SimulatorScenario.FaultRule.Mode) -> Int {
+        faults["\(route):\(mode.rawValue)"] ?? 0
     }
 
     /// The number of polls of `taskID`; 0 for a task never polled.

@@ -10,10 +10,10 @@ public import ExportStageKit
 /// ```
 ///
 /// In `overwrite` mode the lines stream into a temp file beside the output,
-/// which `finish` renames over it, so a run that dies early leaves the old
-/// file as it was. In `append` mode the lines are kept until `finish`, which
-/// adds them to the file in one write and refuses a file whose last line is
-/// incomplete.
+/// which the run's commit renames over it, so a run that dies early leaves the
+/// old file as it was. In `append` mode the lines are kept until the commit,
+/// which adds them to the file in one write; a last line left incomplete by an
+/// earlier crash is first moved to `NAME.torn-TIMESTAMP` beside the file.
 public actor JSONLinesStage: ExportStage {
     /// `jsonl`.
     public static let typeName = "jsonl"
@@ -65,24 +65,22 @@ public actor JSONLinesStage: ExportStage {
         }
     }
 
-    /// Commits the file (an empty one when there were no results) and
-    /// publishes it as an artifact.
+    /// Prepares the file (an empty one when there were no results) for the
+    /// run's commit and publishes it as an artifact.
     public func finish(summary: RunSummary, context: RunContext) async throws {
         precondition(!isFinished, "finish called twice")
         isFinished = true
-        let digest: FileDigest
         switch mode {
         case .overwrite:
             let writer = try self.writer ?? AtomicFileWriter(destination: path)
             self.writer = writer
             try flush()
-            digest = try writer.commit()
+            try context.prepare(writer, stage: Self.typeName)
         case .append:
-            digest = try AppendableFile.append(pending.bytes, to: path)
+            try context.prepareAppend(pending.bytes, to: path, stage: Self.typeName)
         }
         pending = EncodingBuffer()
         writer = nil
-        context.publish(Artifact(stage: Self.typeName, path: path, bytes: digest.bytes, sha256: digest.sha256))
     }
 
     private func flush() throws {

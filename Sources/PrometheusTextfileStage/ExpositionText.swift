@@ -31,9 +31,40 @@ struct ExpositionText {
         pending.removeAll(keepingCapacity: true)
     }
 
-    /// `name="value"` with the value escaped.
+    /// `name="value"` with the value capped (``cappedLabelValue(_:)``) and escaped.
     static func label(_ name: String, _ value: String) -> String {
-        name + "=\"" + escapeLabelValue(value) + "\""
+        name + "=\"" + escapeLabelValue(cappedLabelValue(value)) + "\""
+    }
+
+    /// `value` if it fits in ``PrometheusTextfileStage/Configuration/maximumLabelValueBytes``
+    /// bytes of UTF-8; otherwise its start (cut between characters), `…` and
+    /// the first 8 hex digits of the SHA-256 of the whole value, 256 bytes at
+    /// most. The hash keeps two long values that share their start two
+    /// series, and the cap keeps a megabyte task name from becoming a
+    /// megabyte per series (eight series per task).
+    static func cappedLabelValue(_ value: String) -> String {
+        capped(value, maximum: PrometheusTextfileStage.Configuration.maximumLabelValueBytes, separator: "…")
+    }
+
+    /// `name` if it fits in `maximum` bytes; otherwise its start, `_` and the
+    /// first 8 hex digits of the SHA-256 of the whole name, which is still a
+    /// valid metric or label name (a name is ASCII, so any cut is clean).
+    static func cappedName(_ name: String, maximum: Int) -> String {
+        capped(name, maximum: maximum, separator: "_")
+    }
+
+    /// Hex digits of the SHA-256 kept after a cut.
+    static let hashSuffixLength = 8
+
+    private static func capped(_ value: String, maximum: Int, separator: String) -> String {
+        let bytes = value.utf8
+        guard bytes.count > maximum else { return value }
+        let room = maximum - separator.utf8.count - hashSuffixLength
+        var end = bytes.index(bytes.startIndex, offsetBy: room)
+        // Back off to the start of a scalar, so the kept part stays valid UTF-8.
+        while end > bytes.startIndex, UTF8.isContinuation(bytes[end]) { end = bytes.index(before: end) }
+        let digest = FileDigest(of: Array(bytes)).sha256
+        return String(value[..<end]) + separator + digest.prefix(hashSuffixLength)
     }
 
     /// Joins escaped label lists, skipping empty ones.

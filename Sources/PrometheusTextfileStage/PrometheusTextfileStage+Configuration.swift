@@ -10,13 +10,27 @@ extension PrometheusTextfileStage {
         /// names would produce two labels of the same name on one series.
         public static let reservedLabelNames: [String] = ["task_id", "task_name", "outcome", "task_status", "file_id", "file_name"]
 
+        /// The longest label value written, in bytes of UTF-8 before escaping;
+        /// a longer one (a task or file name from HSS, an extra label) is cut
+        /// and ends in `…` and 8 hex digits of its SHA-256.
+        public static let maximumLabelValueBytes = 256
+        /// The longest prefix kept: with the longest family suffix
+        /// (`_last_success_timestamp_seconds`, 31 bytes) every metric name
+        /// stays within ``maximumNameBytes``. A longer prefix is cut and ends
+        /// in `_` and 8 hex digits of its SHA-256.
+        public static let maximumPrefixBytes = 96
+        /// The longest metric or label name written; a longer `extra_labels`
+        /// name is cut and ends in `_` and 8 hex digits of its SHA-256.
+        public static let maximumNameBytes = 128
+
         /// The absolute path of the `.prom` file.
         public let path: String
-        /// The prefix of every metric name.
+        /// The prefix of every metric name (cut to ``maximumPrefixBytes``).
         public let prefix: String
         /// Whether per-task series are written.
         public let perTask: Bool
-        /// Constant labels added to every series, in file order.
+        /// Constant labels added to every series, in file order (names cut to
+        /// ``maximumNameBytes``; values are cut when written).
         public let extraLabels: [StageOptionValue.KeyValue]
 
         /// Validates settings.
@@ -36,9 +50,14 @@ extension PrometheusTextfileStage {
             try Self.validate(prefix: prefix)
             try Self.validate(extraLabels: extraLabels)
             self.path = path
-            self.prefix = prefix
+            // Cut after validating, so a diagnostic names what the user wrote.
+            self.prefix = ExpositionText.cappedName(prefix, maximum: Self.maximumPrefixBytes)
             self.perTask = perTask
-            self.extraLabels = extraLabels
+            self.extraLabels = extraLabels.map { entry in
+                var entry = entry
+                entry.key = ExpositionText.cappedName(entry.key, maximum: Self.maximumNameBytes)
+                return entry
+            }
         }
 
         /// The full name of the family carried over between runs.

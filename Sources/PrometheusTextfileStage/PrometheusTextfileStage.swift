@@ -92,7 +92,8 @@ public actor PrometheusTextfileStage: ExportStage {
         }
     }
 
-    /// Writes and atomically replaces the file, then publishes it as an artifact.
+    /// Writes the file and prepares it for the run's atomic commit, then
+    /// publishes it as an artifact.
     public func finish(summary: RunSummary, context: RunContext) async throws {
         let lastSuccess: Double?
         if summary.count(of: .succeeded) > 0 {
@@ -102,8 +103,7 @@ public actor PrometheusTextfileStage: ExportStage {
         }
         let writer = try AtomicFileWriter(destination: configuration.path, permissions: 0o644)
         try write(to: writer, summary: summary, lastSuccess: lastSuccess)
-        let digest = try writer.commit()
-        context.publish(Artifact(stage: Self.typeName, path: configuration.path, bytes: digest.bytes, sha256: digest.sha256))
+        try context.prepare(writer, stage: Self.typeName)
     }
 
     /// The last-success time recorded in the file this run replaces, if any.

@@ -223,17 +223,19 @@ struct CSVStageTests {
         }
     }
 
-    @Test func appendRefusesATornLastLine() async throws {
+    @Test func appendRepairsATornLastLineAndATornHeaderStartsTheFileAfresh() async throws {
         try await withTemporaryDirectory { directory in
-            let torn = "task_id\r\ntask-1\r\ntask-"
-            try directory.write(torn, to: "out.csv")
+            try directory.write("task_id\r\ntask-1\r\ntask-", to: "out.csv")
+            try directory.write("task_i", to: "header.csv")
             let harness = try harness(in: directory)
-            let stage = try harness.build("path: out.csv\ncolumns: [task_id]\nmode: append")
-            let error = await #expect(throws: OutputFileError.self) {
-                try await harness.run(stage, results: [SampleResults.succeeded()])
-            }
-            #expect(error?.message.contains("last line is incomplete") == true)
-            #expect(try directory.read("out.csv") == torn)
+            try await harness.run("path: out.csv\ncolumns: [task_id]\nmode: append", results: [SampleResults.succeeded(id: "task-2")])
+            #expect(try directory.read("out.csv") == "task_id\r\ntask-1\r\ntask-2\r\n")
+            try await harness.run("path: header.csv\ncolumns: [task_id]\nmode: append", results: [SampleResults.succeeded(id: "task-3")])
+            #expect(try directory.read("header.csv") == "task_id\r\ntask-3\r\n")
+            let torn = try directory.entries().filter { $0.contains(".torn-") }.sorted()
+            #expect(torn.count == 2)
+            #expect(try directory.read(torn[0]) == "task_i")
+            #expect(try directory.read(torn[1]) == "task-")
         }
     }
 

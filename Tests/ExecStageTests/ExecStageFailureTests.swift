@@ -122,7 +122,11 @@ struct ExecStageFailureTests {
             running.cancel()
             let result = await running.result
             #expect(clock.now - start < .seconds(30))
-            #expect(throws: CancellationError.self) { try result.get() }
+            #expect {
+                try result.get()
+            } throws: { error in
+                (error as? ExecStageError)?.reason == .interrupted(killGrace: .seconds(2))
+            }
             for name in ["shell.pid", "sleep.pid"] {
                 let pid = try #require(Int32(try directory.read(name).trimmingCharacters(in: .whitespacesAndNewlines)))
                 #expect(await ProcessTable.hasEnded(pid), "\(name) \(pid) still runs")

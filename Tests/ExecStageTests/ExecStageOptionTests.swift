@@ -26,9 +26,10 @@ struct ExecStageOptionTests {
 
     @Test func declaresItsOptionsWithDefaults() {
         #expect(ExecStage.typeName == "exec")
-        #expect(ExecStage.options.map(\.name) == ["command", "timeout", "working_directory", "environment", "pass_environment"])
+        #expect(ExecStage.options.map(\.name) == ["command", "timeout", "kill_grace", "working_directory", "environment", "pass_environment"])
         #expect(ExecStage.options.filter(\.isRequired).map(\.name) == ["command"])
         #expect(ExecStage.options.first { $0.name == "timeout" }?.defaultValue == .duration(.seconds(60)))
+        #expect(ExecStage.options.first { $0.name == "kill_grace" }?.defaultValue == .duration(.seconds(2)))
         #expect(
             ExecStage.options.first { $0.name == "pass_environment" }?.defaultValue
                 == .stringList(["PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR"]))
@@ -84,6 +85,19 @@ struct ExecStageOptionTests {
             #expect(
                 refusal("command: [cat]\ntimeout: 0s", in: directory)
                     == "option 'timeout': must be longer than 0s; give the command time to run, e.g. timeout: 60s")
+        }
+    }
+
+    @Test func killGraceIsBetweenZeroAndTenMinutes() async throws {
+        try await withTemporaryDirectory { directory in
+            #expect(
+                refusal("command: [cat]\nkill_grace: 11m", in: directory)
+                    == "option 'kill_grace': is longer than 10m; give the command a few seconds to clean up after SIGTERM, e.g. kill_grace: 5s (0s sends SIGKILL at once)"
+            )
+            let harness = try StageHarness(ExecStage.self, directory: directory.path)
+            #expect(try harness.build("command: [cat]").killGrace == .seconds(2))
+            #expect(try harness.build("command: [cat]\nkill_grace: 0s").killGrace == .zero)
+            #expect(try harness.build("command: [cat]\nkill_grace: 10m").killGrace == .seconds(600))
         }
     }
 

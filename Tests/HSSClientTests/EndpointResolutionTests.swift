@@ -55,7 +55,7 @@ import Testing
         ("ftp://hss.example.com", "endpoint 'ftp://hss.example.com' uses the scheme 'ftp'"),
         ("https://", "endpoint 'https://' has no host"),
         ("https://hss.example.com/v5/project", "endpoint 'https://hss.example.com/v5/project' has the path '/v5/project'"),
-        ("https://user:pw@hss.example.com", "endpoint 'https://user:pw@hss.example.com' contains user information"),
+        ("https://user:pw@hss.example.com", "endpoint 'https://***@hss.example.com' has user information (user:***@)"),
         ("not a url", "endpoint 'not a url' is not a URL"),
         ("https://hss.example.com?x=1", "endpoint 'https://hss.example.com?x=1' has a query or fragment"),
     ])

@@ -81,17 +81,18 @@ struct JSONLinesStageTests {
         }
     }
 
-    @Test func appendRefusesAFileWithATornLastLine() async throws {
+    @Test func appendRepairsAFileWithATornLastLineKeepingTheTornBytesBesideIt() async throws {
         try await withTemporaryDirectory { directory in
-            let torn = Self.goldenErrored + "\n" + #"{"task_id":"task-9","task_na"#
-            try directory.write(torn, to: "out.jsonl")
+            let tornLine = #"{"task_id":"task-9","task_na"#
+            try directory.write(Self.goldenErrored + "\n" + tornLine, to: "out.jsonl")
             let harness = try harness(in: directory)
-            let stage = try harness.build("path: out.jsonl\nmode: append")
-            let error = await #expect(throws: OutputFileError.self) {
-                try await harness.run(stage, results: [SampleResults.succeeded()])
-            }
-            #expect(error?.message.contains("last line is incomplete") == true)
-            #expect(try directory.read("out.jsonl") == torn)
+            try await harness.run("path: out.jsonl\nmode: append", results: [SampleResults.succeeded()])
+            let lines = try directory.read("out.jsonl").split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(lines.count == 3 && lines[0] == Self.goldenErrored && lines[2].isEmpty)
+            #expect(lines[1].hasPrefix(#"{"task_id":"task-1""#))
+            let torn = try directory.entries().filter { $0.hasPrefix("out.jsonl.torn-") }
+            #expect(torn.count == 1)
+            #expect(try directory.read(torn[0]) == tornLine)
         }
     }
 

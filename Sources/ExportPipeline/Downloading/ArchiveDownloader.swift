@@ -27,7 +27,8 @@ struct ArchiveDownloader: Sendable {
         } catch {
             throw DownloadError(kind: .local, taskID: taskID, file: directory, detail: "cannot create the download directory (\(error))")
         }
-        let temporary = directory + "/.hss-export-download-" + String(UInt64.random(in: 0...UInt64.max), radix: 36) + ".tmp"
+        // Named so that a later run can tell a killed run's leftover (StaleTemporaryFiles).
+        let temporary = directory + "/" + StaleTemporaryFiles.downloadTemporaryName()
         LiveTemporaryFiles.insert(temporary)
         defer { LiveTemporaryFiles.remove(temporary) }
         let written: DownloadedFile

@@ -50,6 +50,11 @@ public struct PipelineDiagnostic: Sendable, Equatable, CustomStringConvertible {
 
 /// A pipeline file that cannot be used, with every problem found in it.
 public struct PipelineLoadError: Error, CustomStringConvertible, Sendable {
+    /// How many diagnostics ``description`` prints before it only counts the
+    /// rest: a generated file with 100,000 mistakes gives a screenful, not
+    /// megabytes. The first ones are the ones to fix first anyway.
+    public static let maximumShown = 50
+
     /// All problems, in file order.
     public var diagnostics: [PipelineDiagnostic]
 
@@ -58,8 +63,14 @@ public struct PipelineLoadError: Error, CustomStringConvertible, Sendable {
         self.diagnostics = diagnostics
     }
 
-    /// All diagnostics, one per line.
+    /// The first ``maximumShown`` diagnostics, one per line, then
+    /// `... and N more problems` when there are more.
     public var description: String {
-        diagnostics.map(\.description).joined(separator: "\n")
+        var lines = diagnostics.prefix(Self.maximumShown).map(\.description)
+        let more = diagnostics.count - Self.maximumShown
+        if more > 0 {
+            lines.append("... and \(more) more problem\(more == 1 ? "" : "s") (only the first \(Self.maximumShown) are shown)")
+        }
+        return lines.joined(separator: "\n")
     }
 }

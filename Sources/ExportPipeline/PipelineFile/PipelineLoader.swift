@@ -46,11 +46,16 @@ public struct PipelineLoader: Sendable {
             let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the pipeline file (permission?)" : "no such pipeline file"
             throw PipelineLoadError(diagnostics: [PipelineDiagnostic(file: path, line: 0, column: 0, message: reason, fix: "check the path")])
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        if let offset = TextPosition.firstInvalidUTF8(in: data) {
+            let position = TextPosition(byteOffset: offset, in: data)
             throw PipelineLoadError(diagnostics: [
-                PipelineDiagnostic(file: path, line: 0, column: 0, message: "the file is not UTF-8 text", fix: "save it as UTF-8")
+                PipelineDiagnostic(
+                    file: path, line: position.line, column: position.column,
+                    message: String(format: "the file is not UTF-8 text: byte 0x%02X at offset %d", data[data.startIndex + offset], offset),
+                    fix: "save it as UTF-8")
             ])
         }
+        let text = String(decoding: data, as: UTF8.self)
         let absolute = FilePath.resolve(path, against: FileManager.default.currentDirectoryPath)
         return try load(yaml: text, file: path, baseDirectory: FilePath.directory(of: absolute))
     }
@@ -66,7 +71,7 @@ public struct PipelineLoader: Sendable {
         } catch let error as YamlError {
             throw PipelineLoadError(diagnostics: [reader.diagnostic(for: error)])
         } catch {
-            throw PipelineLoadError(diagnostics: [PipelineDiagnostic(file: file, line: 0, column: 0, message: "cannot parse YAML: \(error)")])
+            throw PipelineLoadError(diagnostics: [PipelineDiagnostic(file: file, line: 1, column: 1, message: "cannot parse YAML: \(error)")])
         }
         guard let root else {
             throw PipelineLoadError(diagnostics: [

@@ -192,7 +192,9 @@ extension PipelineReader {
         case .integer:
             guard let text = string(node, key: key) else { return nil }
             guard let number = Int(text.trimmingCharacters(in: .whitespaces)) else {
-                report(at: node, "\(label) must be an integer, not '\(text)'", fix: "write a whole number, e.g. '\(key): \(parameter.exampleText)'")
+                let problem = Self.isIntegerLiteral(text.trimmingCharacters(in: .whitespaces)) ? "is too large for an integer" : "must be an integer"
+                report(
+                    at: node, "\(label) \(problem), not '\(text.prefix(40))'", fix: "write a whole number, e.g. '\(key): \(parameter.exampleText)'")
                 return nil
             }
             return .integer(number)
@@ -216,8 +218,10 @@ extension PipelineReader {
                     continue
                 }
                 guard let number = Int(text.trimmingCharacters(in: .whitespaces)) else {
+                    let problem =
+                        Self.isIntegerLiteral(text.trimmingCharacters(in: .whitespaces)) ? "is too large for an integer" : "must be an integer"
                     report(
-                        at: item, "element \(index + 1) of \(label) must be an integer, not '\(text)'",
+                        at: item, "element \(index + 1) of \(label) \(problem), not '\(text.prefix(40))'",
                         fix: "write whole numbers, e.g. \(parameter.exampleText)")
                     failed = true
                     continue

@@ -26,13 +26,15 @@ extension PipelineReader {
             if let fileNode = entries["file"] {
                 guard let path = string(fileNode, key: "file") else { return nil }
                 let resolved = FilePath.resolve(path, against: baseDirectory)
-                guard let data = FileManager.default.contents(atPath: resolved), let text = String(data: data, encoding: .utf8) else {
+                // Streamed with limits: the file may be huge, or a device.
+                guard let list = TaskListReader.read(path: resolved, origin: "task file '\(path)'") else {
                     report(
                         at: fileNode, "cannot read the task file '\(resolved)'",
                         fix: "check the path (relative paths start at the pipeline file's directory)")
                     return nil
                 }
-                tasks = taskList(text, origin: "task file '\(path)'", node: fileNode)
+                tasks = taskList(list, node: fileNode)
+                if !list.problems.isEmpty { return nil }
             } else if let stdinNode = entries["stdin"] {
                 guard let enabled = bool(stdinNode, key: "stdin") else { return nil }
                 guard enabled else {
@@ -41,7 +43,9 @@ extension PipelineReader {
                 }
                 // validate does not consume stdin; the tasks are known at run time only.
                 guard loader.isForRun else { return [] }
-                tasks = taskList(loader.readStandardInput() ?? "", origin: "standard input", node: stdinNode)
+                let list = TaskListReader.read(text: loader.readStandardInput() ?? "", origin: "standard input")
+                tasks = taskList(list, node: stdinNode)
+                if !list.problems.isEmpty { return nil }
             } else {
                 report(at: node, "'tasks' needs 'file' or 'stdin'", fix: "write 'file: tasks.txt', 'stdin: true', or a list of ids")
                 return nil
@@ -61,19 +65,13 @@ extension PipelineReader {
         return tasks.map(\.0)
     }
 
-    /// One id per line; blank lines and `#` comments are skipped.
-    mutating func taskList(_ text: String, origin: String, node: Node) -> [(TaskSpec, Node)] {
-        var tasks: [(TaskSpec, Node)] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let id = line.trimmingCharacters(in: .whitespacesAndNewlines)
-            if id.isEmpty || id.hasPrefix("#") { continue }
-            if let problem = Self.problem(withTaskID: id) {
-                report(at: node, "line \(number + 1) of \(origin): \(problem)", fix: "one export task id (1 to 64 characters) per line")
-                continue
-            }
-            tasks.append((TaskSpec(id: id), node))
+    /// The ids of a task list, its problems reported at `node` (the
+    /// `file:` or `stdin:` value), each naming its line in the list.
+    mutating func taskList(_ list: TaskListReader, node: Node) -> [(TaskSpec, Node)] {
+        for problem in list.problems {
+            report(at: node, problem.message, fix: problem.fix)
         }
-        return tasks
+        return list.tasks.map { (TaskSpec(id: $0.id), node) }
     }
 
     mutating func readTask(_ node: Node) -> TaskSpec? {

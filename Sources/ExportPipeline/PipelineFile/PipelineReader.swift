@@ -78,8 +78,16 @@ struct PipelineReader {
             let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
             return PipelineDiagnostic(
                 file: file, line: context.mark.line, column: context.mark.column, message: "duplicate key \(keys)", fix: "keep one of them")
+        case let .reader(problem, offset, value, yaml):
+            // libyaml's reader (control characters, NUL, bad encoding) knows
+            // only an offset; Yams turns it into characters into the text.
+            let position = offset.map { TextPosition(characterOffset: $0, in: yaml) } ?? TextPosition(line: 1, column: 1)
+            let character = value >= 0 ? String(format: " (U+%04X)", value) : ""
+            return PipelineDiagnostic(
+                file: file, line: position.line, column: position.column, message: "invalid YAML: \(problem)\(character)",
+                fix: "remove the character or write it as an escape inside double quotes, e.g. \"\\t\"")
         default:
-            return PipelineDiagnostic(file: file, line: 0, column: 0, message: "invalid YAML: \(error)")
+            return PipelineDiagnostic(file: file, line: 1, column: 1, message: "invalid YAML: \(error)")
         }
     }
 
@@ -159,10 +167,14 @@ struct PipelineReader {
 
     mutating func integer(_ node: Node, key: String, range: ClosedRange<Int>) -> Int? {
         guard let text = string(node, key: key) else { return nil }
-        guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
-            report(
-                at: node, "'\(key)' must be an integer, not '\(text)'",
-                fix: "write a whole number between \(range.lowerBound) and \(range.upperBound)")
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let value = Int(trimmed) else {
+            // A whole number too large for Int is out of range, not "not an integer".
+            let message =
+                Self.isIntegerLiteral(trimmed)
+                ? "'\(key)' is \(trimmed.prefix(40)), outside \(range.lowerBound)...\(range.upperBound)"
+                : "'\(key)' must be an integer, not '\(text)'"
+            report(at: node, message, fix: "write a whole number between \(range.lowerBound) and \(range.upperBound)")
             return nil
         }
         guard range.contains(value) else {
@@ -172,6 +184,12 @@ struct PipelineReader {
             return nil
         }
         return value
+    }
+
+    /// An optional sign and digits only: a whole number, whatever its size.
+    static func isIntegerLiteral(_ text: String) -> Bool {
+        let digits = text.first == "-" || text.first == "+" ? text.dropFirst() : Substring(text)
+        return !digits.isEmpty && digits.allSatisfy { ("0"..."9").contains($0) }
     }
 
     mutating func number(_ node: Node, key: String, range: ClosedRange<Double>) -> Double? {
@@ -200,10 +218,20 @@ struct PipelineReader {
         }
     }
 
+    /// A duration from `minimum` to ``DurationText/maximum`` (366 days), so
+    /// that nothing computed from it (deadlines, backoff) can overflow.
     mutating func duration(_ node: Node, key: String, minimum: Duration = .zero) -> Duration? {
         guard let text = string(node, key: key) else { return nil }
-        guard let value = DurationText.parse(text) else {
-            report(at: node, "'\(key)' must be a duration, not '\(text)'", fix: "write a number with a unit: 500ms, 30s, 15m or 2h")
+        let value: Duration
+        do throws(DurationText.Problem) {
+            value = try DurationText.value(of: text)
+        } catch {
+            switch error {
+            case .notADuration:
+                report(at: node, "'\(key)' must be a duration, not '\(text)'", fix: "write a number with a unit: 500ms, 30s, 15m or 2h")
+            case .tooLong:
+                report(at: node, "'\(key)' is \(text.prefix(40)), out of range", fix: "use \(DurationText.rangeDescription(minimum: minimum))")
+            }
             return nil
         }
         guard value >= minimum else {

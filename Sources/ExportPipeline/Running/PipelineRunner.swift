@@ -5,9 +5,15 @@ public import Logging
 /// Runs a loaded pipeline: waits for every task and feeds the stages.
 ///
 /// Results reach the stages in pipeline-file order, each as soon as it and
-/// all tasks before it are done; then every stage commits in file order, so
-/// a stage sees the artifacts of the stages before it. A failing stage is
+/// all tasks before it are done. Then the run commits in two phases: every
+/// stage finishes in file order, preparing its output (written and fsynced
+/// under a temp name) and seeing the artifacts of the stages before it; then
+/// all prepared outputs are renamed together, the manifest last; then the
+/// stages that finish after the commit (`exec`) run. A failing stage is
 /// dropped from the rest of the run and reported; the others carry on.
+///
+/// A signal that comes while the stages finish stops a running hook (its
+/// finish is cancelled); the prepared outputs are still committed.
 public struct PipelineRunner: Sendable {
     /// The validated pipeline.
     public var pipeline: Pipeline
@@ -28,6 +34,9 @@ public struct PipelineRunner: Sendable {
     /// The journal and lock of a pipeline that creates exports or downloads
     /// (``Pipeline/usesState``); `nil` runs without one.
     public var journal: RunJournal?
+    /// What server-supplied values pass through before any stage, file name
+    /// or log line sees them: the run's secrets redacted, lengths capped.
+    public var sanitizer: ResultSanitizer
 
     /// Creates a runner.
     public init(
@@ -39,8 +48,10 @@ public struct PipelineRunner: Sendable {
         runID: String = RunContext.makeRunID(),
         onEvent: @escaping @Sendable (TaskWaiter.Event) -> Void = { _ in },
         clock: WaitClock = .continuous,
-        journal: RunJournal? = nil
+        journal: RunJournal? = nil,
+        sanitizer: ResultSanitizer = ResultSanitizer(secrets: [])
     ) {
+        self.sanitizer = sanitizer
         self.clock = clock
         self.journal = journal
         self.pipeline = pipeline
@@ -54,22 +65,24 @@ public struct PipelineRunner: Sendable {
 
     /// Runs to the end (or to an interruption) and commits the stages.
     public func run() async -> RunReport {
+        sweepStaleTemporaryFiles()
         let startedAt = clock.date(at: clock.now)
         let context = RunContext(
             runID: runID, startedAt: startedAt, pipelineFile: pipeline.file,
-            pipelineSHA256: pipeline.sha256, toolVersion: toolVersion, logger: logger
+            pipelineSHA256: pipeline.sha256, toolVersion: toolVersion, logger: logger, defersCommits: true
         )
         let scope = ResultScope(
             projectID: pipeline.source.projectID, region: pipeline.source.region,
             enterpriseProjectID: pipeline.source.enterpriseProjectID, runID: runID
         )
         let waiter = TaskWaiter(
-            policy: pipeline.wait, source: source, scope: scope, logger: logger, clock: clock, downloads: pipeline.download, journal: journal)
+            policy: pipeline.wait, source: source, scope: scope, logger: logger, clock: clock, downloads: pipeline.download, journal: journal,
+            sanitizer: sanitizer)
         let work = await plannedWork(scope: scope)
         let (stream, continuation) = AsyncStream.makeStream(of: (Int, ExportResult).self)
         let onEvent = self.onEvent
         let file = pipeline.file
-        for (index, result) in work.settled { continuation.yield((index, result)) }
+        for (index, result) in work.settled { continuation.yield((index, sanitizer.sanitize(result).result)) }
         let jobs = work.jobs.map(\.job)
         let jobSlots = work.jobs.map(\.slot)
         let previousDownloads = work.jobs.map(\.previousDownload)
@@ -98,13 +111,28 @@ public struct PipelineRunner: Sendable {
         let results = delivery.results
         let summary = RunSummary(
             runID: runID, startedAt: startedAt, finishedAt: clock.date(at: clock.now), results: results, interrupted: interruption.isTriggered)
-        await delivery.finish(summary: summary, context: context)
+        await delivery.finish(summary: summary, context: context, interruption: interruption)
         await journal?.close(jobFinished: !interruption.isTriggered && results.allSatisfy { $0.outcome == .succeeded || $0.outcome == .failed })
-        return RunReport(results: results, summary: summary, stageFailures: delivery.failures, artifacts: context.artifacts)
+        var report = RunReport(results: results, summary: summary, stageFailures: delivery.failures, artifacts: context.artifacts)
+        report.interrupted = interruption.isTriggered
+        return report
     }
 }
 
 extension PipelineRunner {
+    /// Removes what killed runs left beside this run's outputs and in its
+    /// download directory (temp files of dead writers only).
+    func sweepStaleTemporaryFiles() {
+        var removed = StaleTemporaryFiles.sweep(besides: pipeline.stages.flatMap(\.outputPaths))
+        if let downloads = pipeline.download?.directory {
+            removed += StaleTemporaryFiles.sweepDownloads(in: downloads)
+        }
+        guard !removed.isEmpty else { return }
+        logger.info(
+            "removed \(removed.count) temporary file(s) left by a killed run",
+            metadata: ["files": "\(removed.prefix(5).joined(separator: ", "))\(removed.count > 5 ? ", …" : "")"])
+    }
+
     /// The run's work in file order (listed tasks, then exports): jobs for
     /// the waiter, and records already settled by the journal.
     struct PlannedWork {
@@ -168,6 +196,11 @@ extension Optional {
     }
 }
 
+/// A stage whose finish a signal cancelled.
+private struct StoppedBySignal: Error, CustomStringConvertible {
+    var description: String { "stopped by a signal while it finished; the outputs prepared before it were committed" }
+}
+
 /// Hands results to the stages in file order and tracks failed stages.
 private struct OrderedDelivery {
     let stages: [ConfiguredStage]
@@ -199,14 +232,53 @@ private struct OrderedDelivery {
         }
     }
 
-    mutating func finish(summary: RunSummary, context: RunContext) async {
-        for configured in stages where !failed.contains(configured.index) {
-            do {
-                try await configured.stage.finish(summary: summary, context: context)
-            } catch {
-                fail(configured, error)
+    /// The two-phase commit: the stages that prepare outputs finish in file
+    /// order, the transaction renames what they prepared, then the stages
+    /// that finish after the commit run.
+    mutating func finish(summary: RunSummary, context: RunContext, interruption: RunInterruption) async {
+        let phases: [StageFinishPhase] = [.beforeCommit, .afterCommit]
+        for phase in phases {
+            for configured in stages where !failed.contains(configured.index) && type(of: configured.stage).finishPhase == phase {
+                let published = context.artifacts.count
+                do {
+                    try await Self.finish(configured.stage, summary: summary, context: context, interruption: interruption)
+                    context.outputs.claim(for: configured.index)
+                } catch {
+                    context.outputs.claim(for: configured.index)
+                    context.outputs.discard(owner: configured.index)
+                    context.withdrawArtifacts(publishedAfter: published)
+                    if error is CancellationError, interruption.isTriggered {
+                        fail(configured, StoppedBySignal())
+                    } else {
+                        fail(configured, error)
+                    }
+                }
+            }
+            guard phase == .beforeCommit else { continue }
+            let failures = context.outputs.commit()
+            context.withdrawArtifacts(at: Set(failures.map(\.path)))
+            for failure in failures {
+                if let owner = failure.owner, let configured = stages.first(where: { $0.index == owner }) {
+                    fail(configured, failure)
+                } else {
+                    logger.error("\(failure)")
+                }
             }
         }
+    }
+
+    /// Runs one stage's `finish` in a task of its own, cancelled by a signal
+    /// that comes meanwhile, so a hook that runs long (an `exec` command)
+    /// stops with the run. A signal that came before the stages began is not
+    /// held against them: they then commit what the interrupted wait knew.
+    private static func finish(
+        _ stage: any ExportStage, summary: RunSummary, context: RunContext, interruption: RunInterruption
+    ) async throws {
+        let task = Task { try await stage.finish(summary: summary, context: context) }
+        if !interruption.isTriggered {
+            interruption.onTrigger { task.cancel() }
+        }
+        try await task.value
     }
 
     private mutating func fail(_ configured: ConfiguredStage, _ error: any Error) {

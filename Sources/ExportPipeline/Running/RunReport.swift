@@ -10,6 +10,9 @@ public struct RunReport: Sendable {
     public var stageFailures: [StageFailure]
     /// The files the stages committed, in commit order.
     public var artifacts: [Artifact]
+    /// Whether a signal stopped the run at any point, the stages' finish
+    /// included (``RunSummary/interrupted`` knows only of the wait).
+    public var interrupted = false
 
     /// A stage that threw while receiving or committing.
     public struct StageFailure: Sendable, CustomStringConvertible {
@@ -35,7 +38,7 @@ public struct RunReport: Sendable {
             case .interrupted: code = max(code, .interrupted)
             }
         }
-        if summary.interrupted { code = max(code, .interrupted) }
+        if summary.interrupted || interrupted { code = max(code, .interrupted) }
         if !stageFailures.isEmpty { code = max(code, .stageFailed) }
         return code
     }

@@ -42,6 +42,9 @@ public struct TaskWaiter: Sendable {
     public var downloads: DownloadSettings?
     /// Told about creates and downloads, so a killed run can resume.
     public var journal: (any RunJournaling)?
+    /// Redacts secrets from, and caps, what the server says, before any
+    /// record, file name or log line holds it.
+    public var sanitizer: ResultSanitizer
 
     /// Creates a waiter.
     ///
@@ -54,6 +57,8 @@ public struct TaskWaiter: Sendable {
     ///   - random: the jitter's source; default the system's generator.
     ///   - downloads: where finished tasks' files go; default none.
     ///   - journal: told about creates and downloads; default none.
+    ///   - sanitizer: what server-supplied values pass through; default one
+    ///     that knows no secrets and caps values at the API's lengths.
     public init(
         policy: WaitPolicy,
         source: any TaskStatusSource,
@@ -62,8 +67,10 @@ public struct TaskWaiter: Sendable {
         clock: WaitClock = .continuous,
         random: RandomSource = .system,
         downloads: DownloadSettings? = nil,
-        journal: (any RunJournaling)? = nil
+        journal: (any RunJournaling)? = nil,
+        sanitizer: ResultSanitizer = ResultSanitizer(secrets: [])
     ) {
+        self.sanitizer = sanitizer
         self.policy = policy
         self.source = source
         self.scope = scope
@@ -105,7 +112,8 @@ public struct TaskWaiter: Sendable {
         func report(_ finished: [Int]) async {
             for index in finished {
                 if trackers[index].result.error == nil, plan.outcomes[index] == .error, let refusal { trackers[index].result.error = refusal }
-                let result = trackers[index].finish(plan.outcomes[index] ?? .interrupted, clock: clock)
+                let (result, warnings) = sanitizer.sanitize(trackers[index].finish(plan.outcomes[index] ?? .interrupted, clock: clock))
+                for warning in warnings { logger.warning("\(warning)") }
                 await onEvent(.finished(index: index, result: result))
             }
         }
@@ -147,11 +155,14 @@ public struct TaskWaiter: Sendable {
                             }
                         }
                     case .download:
-                        let result = trackers[index].result
+                        var result = trackers[index].result
                         guard let downloader else {
                             preconditionFailure("a job that downloads needs download settings and an ExportTaskService")
                         }
-                        work = { await Self.download(result, with: downloader, journal: journal) }
+                        // The file on disk is named after the server's name with secrets redacted (the ids stay as they are).
+                        result.fileName = result.fileName.map(sanitizer.redact)
+                        let named = result
+                        work = { await Self.download(named, with: downloader, journal: journal) }
                     }
                     group.addTask {
                         let reply = await work()

@@ -13,9 +13,14 @@ public import Foundation
 /// one: bytes go to a temp file in the same directory, which is fsynced and
 /// renamed over the destination, and the directory is fsynced too.
 ///
-/// Stream with ``write(_:)`` and finish with ``commit()``; a writer that is
-/// dropped without `commit` removes its temp file and leaves the destination
-/// untouched. Not thread-safe: one writer belongs to one stage.
+/// Stream with ``write(_:)`` and finish with ``commit()`` (or ``prepare()``,
+/// for a run's two-phase commit); a writer that is dropped without either
+/// removes its temp file and leaves the destination untouched. Not
+/// thread-safe: one writer belongs to one stage.
+///
+/// The temp file is named `.NAME.tmp-PID-RANDOM` and held under an exclusive
+/// `flock` until it is renamed or removed, so ``StaleTemporaryFiles`` can tell
+/// the leftovers of a killed writer from a live writer's files.
 public final class AtomicFileWriter {
     /// The final path.
     public let destination: String
@@ -46,6 +51,9 @@ public final class AtomicFileWriter {
             unlink(temporaryPath)
             throw OutputFileError(path: destination, operation: "set permissions", errno: code)
         }
+        // Nobody else has the new name yet, so this cannot block; where the file
+        // system has no flock, the sweeper falls back to the pid in the name.
+        _ = flock(descriptor, LOCK_EX | LOCK_NB)
         LiveTemporaryFiles.insert(temporaryPath)
     }
 
@@ -83,23 +91,28 @@ public final class AtomicFileWriter {
     /// Makes the new content durable and visible at ``destination``.
     @discardableResult
     public func commit() throws -> FileDigest {
-        precondition(!isFinished, "commit twice")
+        let prepared = try prepare()
+        try prepared.publish()
+        AtomicFileWriter.syncDirectory(of: destination)
+        return prepared.digest
+    }
+
+    /// Makes the new content durable under its temp name, for a rename later
+    /// (the first phase of a two-phase commit): after this the writer is done,
+    /// and the returned file owns the temp file.
+    public func prepare() throws -> PreparedFile {
+        precondition(!isFinished, "commit or prepare twice")
         isFinished = true
-        defer { LiveTemporaryFiles.remove(temporaryPath) }
         if fsync(descriptor) != 0 {
             let code = errno
             close(descriptor)
             unlink(temporaryPath)
+            LiveTemporaryFiles.remove(temporaryPath)
             throw OutputFileError(path: destination, operation: "fsync", errno: code)
         }
-        close(descriptor)
-        if rename(temporaryPath, destination) != 0 {
-            let code = errno
-            unlink(temporaryPath)
-            throw OutputFileError(path: destination, operation: "rename the temporary file over", errno: code)
-        }
-        AtomicFileWriter.syncDirectory(of: destination)
-        return FileDigest(bytes: byteCount, sha256: hasher.finalize().hexString)
+        return PreparedFile(
+            destination: destination, temporaryPath: temporaryPath, descriptor: descriptor,
+            digest: FileDigest(bytes: byteCount, sha256: hasher.finalize().hexString))
     }
 
     /// Drops the new content; the destination stays as it was.

@@ -8,6 +8,13 @@
 /// its output (atomically: a run that dies before `finish` leaves the old
 /// output untouched).
 ///
+/// In a pipeline run, commits have two phases: a stage that writes a file
+/// prepares it in `finish` (``RunContext/prepare(_:stage:commitsLast:)``:
+/// written and fsynced under a temp name), and once every stage has finished
+/// the runner renames all of them together, the manifest last. A stage whose
+/// ``finishPhase`` is ``StageFinishPhase/afterCommit`` (the `exec` hook)
+/// finishes after that, so it sees the run's files in place.
+///
 /// A stage that throws is marked failed; it receives nothing more, the other
 /// stages carry on, and the run exits with code 4.
 ///
@@ -44,4 +51,21 @@ public protocol ExportStage: Sendable {
 
     /// Commits the output once every result has been received.
     func finish(summary: RunSummary, context: RunContext) async throws
+
+    /// When ``finish(summary:context:)`` runs relative to the run's commit;
+    /// by default before it.
+    static var finishPhase: StageFinishPhase { get }
+}
+
+extension ExportStage {
+    /// Before the commit: the stage prepares outputs for it.
+    public static var finishPhase: StageFinishPhase { .beforeCommit }
+}
+
+/// When a stage finishes relative to the renames of a run's two-phase commit.
+public enum StageFinishPhase: Sendable, Equatable {
+    /// With the file stages, in file order: outputs prepared then are renamed together.
+    case beforeCommit
+    /// After every prepared output is in place (a hook that reads or ships them).
+    case afterCommit
 }

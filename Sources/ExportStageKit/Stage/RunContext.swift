@@ -16,10 +16,24 @@ public final class RunContext: Sendable {
     public let toolVersion: String
     /// The run's logger; stages log through it.
     public let logger: Logger
+    /// The outputs prepared by ``prepare(_:stage:commitsLast:)`` and
+    /// ``prepareAppend(_:to:stage:permissions:)``, when commits are deferred.
+    public let outputs = OutputTransaction()
+    /// Whether prepared outputs wait for the runner's ``OutputTransaction/commit()``
+    /// (a pipeline run) or are made visible at once (a stage used on its own, a test).
+    public let defersCommits: Bool
     private let published = Mutex<[Artifact]>([])
 
     /// Creates a run context.
-    public init(runID: String, startedAt: Date, pipelineFile: String, pipelineSHA256: String, toolVersion: String, logger: Logger) {
+    ///
+    /// - Parameter defersCommits: `true` when the caller commits
+    ///   ``outputs`` itself once every stage has finished (the runner's
+    ///   two-phase commit); by default a prepared output is visible at once.
+    public init(
+        runID: String, startedAt: Date, pipelineFile: String, pipelineSHA256: String, toolVersion: String, logger: Logger,
+        defersCommits: Bool = false
+    ) {
+        self.defersCommits = defersCommits
         self.runID = runID
         self.startedAt = startedAt
         self.pipelineFile = pipelineFile
@@ -31,6 +45,16 @@ public final class RunContext: Sendable {
     /// Records a file a stage has committed.
     public func publish(_ artifact: Artifact) {
         published.withLock { $0.append(artifact) }
+    }
+
+    /// Takes back artifacts whose files will not be on disk: those published
+    /// after the first `count` (by a stage that then failed) and those at `paths`
+    /// (outputs whose commit failed). For runners.
+    public func withdrawArtifacts(publishedAfter count: Int = .max, at paths: Set<String> = []) {
+        published.withLock { artifacts in
+            if count < artifacts.count { artifacts.removeSubrange(count...) }
+            artifacts.removeAll { paths.contains($0.path) }
+        }
     }
 
     /// Every artifact published so far, in publication order (stages finish in

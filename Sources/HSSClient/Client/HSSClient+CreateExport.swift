@@ -26,8 +26,8 @@ extension HSSClient {
     /// |---|---|
     /// | 429 or `APIG.0308` (the gateway refused it) | ``FailureDisposition/throttled(retryAfter:)`` |
     /// | 401, 403 | ``FailureDisposition/credentialsRejected`` |
-    /// | other 4xx, 3xx, a 2xx without `task_id` | ``FailureDisposition/permanent`` |
-    /// | 5xx | ``FailureDisposition/outcomeUnknown`` |
+    /// | other 4xx, 3xx | ``FailureDisposition/permanent`` |
+    /// | 5xx, a 2xx without a usable `task_id` (HTML, garbage, cut short, over 1 MiB) | ``FailureDisposition/outcomeUnknown`` |
     /// | no connection (refused, DNS, TLS handshake, connect timeout, proxy) | as for a GET |
     /// | timeout, reset or EOF after the body was handed to a connection | ``FailureDisposition/outcomeUnknown`` |
     ///
@@ -49,11 +49,7 @@ extension HSSClient {
         guard let document = JSONValue.parse(response.body), case .object = document,
             let taskID = Self.taskID(document["task_id"])
         else {
-            throw HSSResponseError(
-                kind: .missingTaskID(preview: HSSResponseError.preview(response.body)),
-                method: "POST", path: response.path, endpoint: endpoint.baseURL,
-                status: response.status, requestID: response.requestID
-            )
+            throw unusable(.missingTaskID(preview: preview(response.body)), response, method: "POST", creation: creation.operation)
         }
         logger.debug(
             "created HSS export task",

@@ -56,11 +56,18 @@ extension HSSEndpoint {
     /// gets `https://`) and rejects what cannot be a base URL.
     static func parseURL(_ raw: String, setting: String) throws -> ResolvedEndpoint {
         let trimmed = raw.trimmingCharacters(in: .whitespaces)
+        // The value is echoed in every error, so anything that could be user information
+        // (`user:TOKEN@`) is masked first.
         func invalid(_ problem: String, _ fix: String) -> HSSConfigurationError {
-            HSSConfigurationError(setting: setting, value: raw, problem: problem, fix: fix)
+            HSSConfigurationError(setting: setting, value: maskingUserInformation(raw), problem: problem, fix: fix)
         }
         let example = "for example https://hss.cn-north-4.myhuaweicloud.com or http://127.0.0.1:8080"
         guard !trimmed.isEmpty else { throw invalid("is empty", "give the HSS endpoint URL, \(example)") }
+        // Checked before parsing: `http://user:TOKEN@host` is refused whatever else is wrong
+        // with it, and the token never reaches a message.
+        if userInformationRange(trimmed) != nil {
+            throw invalid(Self.userInformationProblem, Self.userInformationFix)
+        }
         // The SDK keeps any value starting with "http"; a value naming another scheme is kept
         // too, so it is rejected for its scheme instead of becoming https://ftp://….
         let candidate = trimmed.lowercased().hasPrefix("http") || trimmed.contains("://") ? trimmed : "https://" + trimmed
@@ -77,7 +84,7 @@ extension HSSEndpoint {
             throw invalid("has an invalid host name '\(host)'", "give the HSS endpoint URL, \(example)")
         }
         guard components.user == nil, components.password == nil else {
-            throw invalid("contains user information", "remove 'user@' from the URL; credentials go in the auth settings")
+            throw invalid(Self.userInformationProblem, Self.userInformationFix)
         }
         guard components.percentEncodedPath.isEmpty || components.percentEncodedPath == "/" else {
             throw invalid(
@@ -101,8 +108,32 @@ extension HSSEndpoint {
         )
     }
 
+    /// What is wrong with an endpoint that has user information; it names no part of it.
+    static let userInformationProblem = "has user information (user:***@), which HSS does not use"
+    /// The fix for an endpoint with user information.
+    static let userInformationFix = "remove it and use auth: instead (a token or an access key, e.g. from HSS_AUTH_TOKEN)"
+
     private static func isHostCharacter(_ scalar: Unicode.Scalar) -> Bool {
         ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
             || scalar == "-" || scalar == "." || scalar == ":" || scalar == "[" || scalar == "]" || scalar == "_"
     }
+}
+
+/// The range of the user information in `text`, an endpoint as written (`http://u:p@host`
+/// or `u:p@host`): from after `://` (or the start) to the last `@` before the first `/`,
+/// `?` or `#` of the authority, that `@` included; `nil` without one.
+func userInformationRange(_ text: String) -> Range<String.Index>? {
+    let authorityStart = text.range(of: "://")?.upperBound ?? text.startIndex
+    let rest = text[authorityStart...]
+    let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" || $0 == "\\" } ?? text.endIndex
+    guard let at = text[authorityStart..<authorityEnd].lastIndex(of: "@") else { return nil }
+    return authorityStart..<text.index(after: at)
+}
+
+/// `text` with its user information replaced by `***@`: `http://***@host:8080`.
+func maskingUserInformation(_ text: String) -> String {
+    guard let range = userInformationRange(text) else { return text }
+    var masked = text
+    masked.replaceSubrange(range, with: "***@")
+    return masked
 }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ExportStageKit
 import Foundation
 import HSSSigning
 import Logging
@@ -14,6 +15,8 @@ extension HSSClient {
         var path: String
         var requestID: String?
         var body: [UInt8]
+        /// The media type of `Content-Type`, lower-cased, without parameters.
+        var contentType: String?
     }
 
     /// One request as a call describes it; ``prepare(_:)`` adds the common headers,
@@ -70,13 +73,20 @@ extension HSSClient {
         let response = try await execute(prepared, deadline: .now() + TimeAmount(limit), limit: limit, started: started)
         let status = Int(response.status.code)
         let requestID = Self.requestID(response.headers)
+        let contentType = HSSResponseError.mediaType(response.headers.first(name: "Content-Type"))
         let body: [UInt8]
         do {
+            // At most `maximumBytes` are read: a proxy may answer with anything, of any size.
             body = Array(buffer: try await response.body.collect(upTo: maximumBytes))
         } catch is NIOTooManyBytesError {
+            logCompleted(prepared, status: status, requestID: requestID, started: started)
+            guard (200..<300).contains(status) else {
+                // An error page this large is not HSS's; the status still says what happened.
+                throw rejection(prepared, response: response, body: [])
+            }
             throw HSSResponseError(
                 kind: .tooLarge(limit: maximumBytes), method: prepared.method, path: prepared.target,
-                endpoint: endpoint.baseURL, status: status, requestID: requestID
+                endpoint: endpoint.baseURL, status: status, requestID: requestID, contentType: contentType, creation: prepared.creation
             )
         } catch {
             throw failure(error, prepared, started: started, limit: configuration.requestTimeout)
@@ -85,7 +95,21 @@ extension HSSClient {
         guard (200..<300).contains(status) else {
             throw rejection(prepared, response: response, body: body)
         }
-        return Response(status: status, path: prepared.target, requestID: requestID, body: body)
+        return Response(status: status, path: prepared.target, requestID: requestID, body: body, contentType: contentType)
+    }
+
+    /// The error for a 2xx `response` whose body is not what the API documents.
+    func unusable(_ kind: HSSResponseError.Kind, _ response: Response, method: String, creation: String? = nil) -> HSSResponseError {
+        HSSResponseError(
+            kind: kind, method: method, path: response.path, endpoint: endpoint.baseURL, status: response.status,
+            requestID: response.requestID, contentType: response.contentType, creation: creation
+        )
+    }
+
+    /// ``HSSResponseError/preview(_:limit:)`` of `body` with the credentials' secrets redacted
+    /// (a proxy's page may echo a request header).
+    func preview(_ body: [UInt8]) -> String {
+        redact(HSSResponseError.preview(body))
     }
 
     /// Runs `operation` (a request and the reading of its body), cancelling it when `limit`
@@ -183,6 +207,12 @@ extension HSSClient {
             projectID: configuration.projectID
         )
         error.creation = prepared.creation
+        if !body.isEmpty, JSONValue.parse(body) == nil {
+            // Not HSS's error format (a proxy's or load balancer's page): say so, briefly,
+            // instead of passing on up to 512 characters of HTML.
+            let type = HSSResponseError.bodyOfType(HSSResponseError.mediaType(response.headers.first(name: "Content-Type")))
+            error.message = "HTTP \(status) with \(type), not JSON: \(HSSResponseError.preview(body))"
+        }
         // A proxy's error page could echo a request header back; never pass a secret on.
         error.message = redact(error.message)
         error.code = redact(error.code)

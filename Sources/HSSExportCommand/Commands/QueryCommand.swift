@@ -25,7 +25,7 @@ struct QueryCommand: AsyncParsableCommand {
         do {
             let status = try await client.queryExportTask(taskID)
             try? await client.shutdown()
-            Console.printLine(status.jsonValue.serialized)
+            Console.printLine(session.redactor.redact(status.jsonValue.serialized))
         } catch {
             try? await client.shutdown()
             throw session.failure(error, exitCode: .apiError)

@@ -29,9 +29,8 @@ struct SourceOptions: ParsableArguments {
         if region == nil && endpoint == nil {
             throw ValidationError("give --region or --endpoint")
         }
-        if DurationText.parse(requestTimeout) == nil {
-            throw ValidationError("--request-timeout '\(requestTimeout)' is not a duration; write e.g. 500ms, 30s or 2m")
-        }
+        // The pipeline file's minimum for request_timeout.
+        _ = try DurationOption.parse(requestTimeout, option: "--request-timeout", minimum: .milliseconds(100))
     }
 
     /// The source, with credentials from the environment.

@@ -19,6 +19,8 @@ struct RunSession {
     init(logging: LoggingOptions, label: String = "hss-export", environment: [String: String] = ProcessInfo.processInfo.environment) {
         logger = logging.makeLogger(label: label, console: console, redactor: redactor)
         self.environment = environment
+        // Before any credential is resolved, so even the first diagnostics are redacted.
+        redactor.add(environment: environment)
     }
 
     /// Writes `message` (redacted) to stderr and returns the exit to throw.
@@ -119,7 +121,8 @@ struct RunSession {
         )
         let runner = PipelineRunner(
             pipeline: pipeline, source: client, logger: logger, toolVersion: HSSExportVersion.current,
-            interruption: interruption, runID: runID, onEvent: { progress.record($0) }, journal: journal
+            interruption: interruption, runID: runID, onEvent: { progress.record($0) }, journal: journal,
+            sanitizer: ResultSanitizer(secrets: redactor.secrets)
         )
         if let journal {
             logger.info("state", metadata: ["dir": "\(journal.directory.path)", "resumes_run": "\(journal.resumedRunID ?? "-")"])

@@ -1,10 +1,15 @@
 import Dispatch
+import ExportStageKit
 import Foundation
 import Synchronization
 
 /// Turns the first SIGINT, SIGTERM or SIGHUP into a graceful stop, and a
 /// signal that comes again later into an immediate exit 130, for the user who
 /// really wants out.
+///
+/// The immediate exit first sends SIGKILL to the process group of every child
+/// command still running (``LiveChildProcesses``: an `exec` stage's command
+/// and what it started), so none outlives hss-export.
 ///
 /// Signals that arrive within ``repeatWindow`` of the first count as that
 /// first one: GNU `timeout` sends SIGTERM to the process and then again to its
@@ -42,8 +47,9 @@ final class SignalTrap: @unchecked Sendable {
     ///   - window: how long after the first signal others count as the same.
     ///   - onFirst: the graceful stop, run once, for the first signal.
     ///   - onRepeat: told about a signal taken as a copy of the first.
-    ///   - beforeExit: run just before the immediate exit (clean-up that
-    ///     cannot wait: temp files, the progress line); then the process exits 130.
+    ///   - beforeExit: run just before the immediate exit, once the child
+    ///     commands' groups have been killed (clean-up that cannot wait: temp
+    ///     files, the progress line); then the process exits 130.
     init(
         signals: [Int32] = SignalTrap.defaultSignals,
         window: Duration = SignalTrap.repeatWindow,
@@ -66,8 +72,10 @@ final class SignalTrap: @unchecked Sendable {
                 case .stop: onFirst()
                 case .repeatWithinWindow: onRepeat(number)
                 case .exitNow:
+                    // First, so a command cannot outlive hss-export.
+                    let killed = LiveChildProcesses.killAll()
                     beforeExit()
-                    Console.writeStandardError("hss-export: \(SignalTrap.name(of: number)) again, exiting now\n")
+                    Console.writeStandardError("hss-export: \(SignalTrap.name(of: number)) again, exiting now\(SignalTrap.killNote(killed))\n")
                     // No atexit handlers or static destructors while other
                     // threads still run: stderr and stdout are unbuffered here.
                     _exit(130)
@@ -93,6 +101,15 @@ final class SignalTrap: @unchecked Sendable {
         for source in sources {
             source.cancel()
             if !hasFired { signal(Int32(source.handle), SIG_DFL) }
+        }
+    }
+
+    /// What the immediate exit says about the child commands it killed.
+    static func killNote(_ groups: [Int32]) -> String {
+        switch groups.count {
+        case 0: ""
+        case 1: " (sent SIGKILL to the running command's process group \(groups[0]))"
+        default: " (sent SIGKILL to the running commands' process groups \(groups.map(String.init).joined(separator: ", ")))"
         }
     }
 

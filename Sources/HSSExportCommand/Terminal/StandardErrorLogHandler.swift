@@ -5,6 +5,10 @@ import Logging
 
 /// Logs to stderr, one line per message, with secrets redacted and the
 /// progress line (if any) kept out of the way.
+///
+/// The whole line is redacted once it is assembled (message, metadata and
+/// error alike), so a secret cannot slip through in a library's metadata,
+/// such as AsyncHTTPClient's hex dumps of response bodies at `trace`.
 struct StandardErrorLogHandler: LogHandler {
     var logLevel: Logger.Level
     var metadata: Logger.Metadata = [:]
@@ -18,7 +22,13 @@ struct StandardErrorLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var line = RFC3339.format(Date()) + " " + event.level.rawValue + " " + label + ": " + "\(event.message)"
+        console.writeLogLine(redactor.redact(Self.line(event, label: label, metadata: metadata, date: Date())))
+    }
+
+    /// The line for `event`, before redaction: time, level, label, message,
+    /// then `key=value` metadata in key order and the error.
+    static func line(_ event: LogEvent, label: String, metadata: Logger.Metadata, date: Date) -> String {
+        var line = RFC3339.format(date) + " " + event.level.rawValue + " " + label + ": " + "\(event.message)"
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
         if !merged.isEmpty {
             line += " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
@@ -26,6 +36,6 @@ struct StandardErrorLogHandler: LogHandler {
         if let error = event.error {
             line += " error=\(error)"
         }
-        console.writeLogLine(redactor.redact(line))
+        return line
     }
 }

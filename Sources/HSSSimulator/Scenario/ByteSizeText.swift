@@ -8,18 +8,45 @@ enum ByteSizeText {
         ("B", 1),
     ]
 
-    /// The number of bytes, or `nil` for text that is not a size.
+    /// The largest size a scenario may give: 1 TiB, far beyond any archive the
+    /// simulator builds, and small enough that sums and products of sizes
+    /// cannot overflow an `Int`.
+    static let maximum = 1 << 40
+
+    /// Why a text is not an acceptable size.
+    enum Problem: Error, Equatable {
+        /// Not a number of bytes, nor a number with a unit.
+        case notASize
+        /// A size, but negative or larger than ``ByteSizeText/maximum``.
+        case outOfRange
+    }
+
+    /// The number of bytes, or `nil` for text that is not a size or is out of range.
     static func parse(_ text: String) -> Int? {
+        try? value(of: text)
+    }
+
+    /// The number of bytes, from 0 to ``maximum``; computed in `Double` and
+    /// compared before converting, so no input traps.
+    static func value(of text: String) throws(Problem) -> Int {
         let trimmed = text.trimmingSpaces
-        if let plain = Int(trimmed) { return plain }
+        if let plain = Int(trimmed) {
+            guard (0...maximum).contains(plain) else { throw .outOfRange }
+            return plain
+        }
+        let unsigned = trimmed.hasPrefix("-") || trimmed.hasPrefix("+") ? String(trimmed.dropFirst()) : trimmed
+        if !unsigned.isEmpty, unsigned.allSatisfy({ ("0"..."9").contains($0) }) { throw .outOfRange }
         for unit in units where trimmed.hasSuffix(unit.suffix) {
             let number = String(trimmed.dropLast(unit.suffix.count)).trimmingSpaces
-            guard !number.isEmpty, number.allSatisfy({ $0.isNumber || $0 == "." }), let value = Double(number) else { return nil }
+            let digits = number.hasPrefix("-") ? String(number.dropFirst()) : number
+            guard !digits.isEmpty, digits.allSatisfy({ ("0"..."9").contains($0) || $0 == "." }), let value = Double(number), value.isFinite else {
+                throw .notASize
+            }
             let bytes = (value * unit.factor).rounded()
-            guard bytes < 9e18 else { return nil }
+            guard bytes >= 0, bytes <= Double(maximum) else { throw .outOfRange }
             return Int(bytes)
         }
-        return nil
+        throw .notASize
     }
 
     /// The shortest exact spelling: `200MB`, `512KB` or a plain number of bytes.
@@ -47,9 +74,15 @@ extension KeyedDecodingContainer where Key == ScenarioKey {
         } else {
             text = try decode(String.self, forKey: ScenarioKey(key))
         }
-        guard let bytes = ByteSizeText.parse(text) else {
-            throw invalid(key, "bad size '\(text)'; write a number of bytes or a number and a unit (KB, MB, GB), e.g. '64KB' or '200MB'")
+        do throws(ByteSizeText.Problem) {
+            return try ByteSizeText.value(of: text)
+        } catch {
+            switch error {
+            case .notASize:
+                throw invalid(key, "bad size '\(text)'; write a number of bytes or a number and a unit (KB, MB, GB), e.g. '64KB' or '200MB'")
+            case .outOfRange:
+                throw invalid(key, "\(text.prefix(40)) is out of range; use a size between 0 and 1024GB (\(ByteSizeText.maximum) bytes)")
+            }
         }
-        return bytes
     }
 }

@@ -51,13 +51,20 @@ extension KeyedDecodingContainer where Key == ScenarioKey {
         return value
     }
 
-    /// An optional duration written as in pipeline files (``DurationText``): `500ms`, `2s`, `1m`, `1m30s`.
+    /// An optional duration written as in pipeline files (``DurationText``): `500ms`, `2s`, `1m`, `1m30s`,
+    /// at most ``DurationText/maximum`` (366 days), so that the simulator's clock arithmetic cannot overflow.
     func duration(_ key: String) throws -> Duration? {
         guard let text = try decodeIfPresent(String.self, forKey: ScenarioKey(key)) else { return nil }
-        guard let duration = DurationText.parse(text) else {
-            throw invalid(key, "bad duration '\(text)'; write a number and a unit (ms, s, m, h), e.g. '500ms', '2s' or '1m30s'")
+        do throws(DurationText.Problem) {
+            return try DurationText.value(of: text)
+        } catch {
+            switch error {
+            case .notADuration:
+                throw invalid(key, "bad duration '\(text)'; write a number and a unit (ms, s, m, h), e.g. '500ms', '2s' or '1m30s'")
+            case .tooLong:
+                throw invalid(key, "\(text.prefix(40)) is out of range; use \(DurationText.rangeDescription())")
+            }
         }
-        return duration
     }
 
     /// A validation error at `key` (or at this mapping when `key` is nil).

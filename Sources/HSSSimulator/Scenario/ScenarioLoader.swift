@@ -1,3 +1,4 @@
+import ExportStageKit
 import Yams
 
 /// Parses scenario YAML and turns decoding errors into ``SimulatorScenarioError`` with
@@ -32,8 +33,20 @@ enum ScenarioLoader {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return SimulatorScenarioError(source: sourceName, line: mark.line, column: mark.column, message: "invalid YAML: \(problem)")
+        case .reader(let problem, let offset, let value, let yaml):
+            // libyaml's reader (control characters, NUL) knows only an offset, in characters of the text.
+            let position = offset.map { TextPosition(characterOffset: $0, in: yaml) } ?? TextPosition(line: 1, column: 1)
+            let hex = String(value, radix: 16, uppercase: true)
+            let character = value >= 0 ? " (U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex))" : ""
+            return SimulatorScenarioError(
+                source: sourceName, line: position.line, column: position.column, message: "invalid YAML: \(problem)\(character)",
+                fix: "remove the character or write it as an escape inside double quotes")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return SimulatorScenarioError(
+                source: sourceName, line: context.mark.line, column: context.mark.column,
+                message: "duplicate key \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", "))", fix: "keep one of them")
         default:
-            return SimulatorScenarioError(source: sourceName, message: "invalid YAML: \(error)")
+            return SimulatorScenarioError(source: sourceName, line: 1, column: 1, message: "invalid YAML: \(error)")
         }
     }
 

@@ -1,9 +1,16 @@
 import ExportStageKit
 
 extension SimulatorScenario {
-    /// Failures and delays injected into creates and downloads, for tests of a client's
-    /// recovery.
+    /// Failures and delays injected into queries, creates and downloads, for tests of a
+    /// client's recovery: ``FaultRule`` lists per route, plus the older download truncation
+    /// and delays.
     public struct Faults: Codable, Sendable, Equatable {
+        /// Faults of `GET export-task/{task_id}`.
+        public var query: [FaultRule]
+        /// Faults of the create routes (all six counted together).
+        public var create: [FaultRule]
+        /// Faults of `GET download/{file_id}`.
+        public var download: [FaultRule]
         /// The first this many downloads of every file are cut off: the full `Content-Length`
         /// is announced, part of the body is sent, then the connection is closed.
         public var truncateDownloads: Int
@@ -24,10 +31,16 @@ extension SimulatorScenario {
         ///   - createLatency: Delay after creating, before answering.
         ///   - downloadLatency: Delay before a download's answer.
         ///   - downloadRate: Bytes per second of a download body; `nil` for full speed.
+        ///   - query: Fault rules of the query route.
+        ///   - create: Fault rules of the create routes.
+        ///   - download: Fault rules of the download route.
         public init(
             truncateDownloads: Int = 0, truncateAfter: Int? = nil, createLatency: Duration? = nil, downloadLatency: Duration? = nil,
-            downloadRate: Int? = nil
+            downloadRate: Int? = nil, query: [FaultRule] = [], create: [FaultRule] = [], download: [FaultRule] = []
         ) {
+            self.query = query
+            self.create = create
+            self.download = download
             self.truncateDownloads = truncateDownloads
             self.truncateAfter = truncateAfter
             self.createLatency = createLatency
@@ -38,7 +51,19 @@ extension SimulatorScenario {
         /// Decodes scenario YAML, rejecting unknown keys and invalid values with their key path.
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: ScenarioKey.self)
-            try container.rejectUnknownKeys(allowed: ["truncate_downloads", "truncate_after", "create_latency", "download_latency", "download_rate"])
+            try container.rejectUnknownKeys(allowed: [
+                "truncate_downloads", "truncate_after", "create_latency", "download_latency", "download_rate", "query", "create", "download",
+            ])
+            query = try container.decodeIfPresent([FaultRule].self, forKey: "query") ?? []
+            create = try container.decodeIfPresent([FaultRule].self, forKey: "create") ?? []
+            download = try container.decodeIfPresent([FaultRule].self, forKey: "download") ?? []
+            for (index, rule) in download.enumerated() where rule.mode.altersJSON {
+                throw DecodingError.dataCorrupted(
+                    .init(
+                        codingPath: container.codingPath + [ScenarioKey("download"), ScenarioKey(index: index), ScenarioKey("mode")],
+                        debugDescription: "the mode \(rule.mode.rawValue) alters a JSON answer, so it applies to query and create, not download"
+                    ))
+            }
             truncateDownloads = try container.decodeIfPresent(Int.self, forKey: "truncate_downloads") ?? 0
             if truncateDownloads < 0 {
                 throw container.invalid("truncate_downloads", "must not be negative, not \(truncateDownloads)")
@@ -66,6 +91,9 @@ extension SimulatorScenario {
             try container.encodeIfPresent(createLatency.map(DurationText.format), forKey: "create_latency")
             try container.encodeIfPresent(downloadLatency.map(DurationText.format), forKey: "download_latency")
             try container.encodeIfPresent(downloadRate, forKey: "download_rate")
+            for (key, rules) in [("query", query), ("create", create), ("download", download)] where !rules.isEmpty {
+                try container.encode(rules, forKey: ScenarioKey(key))
+            }
         }
     }
 }

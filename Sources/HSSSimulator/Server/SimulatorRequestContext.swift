@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 
 /// Per-request state passed from middleware to handlers.
 struct SimulatorRequestContext: RequestContext {
@@ -9,9 +10,12 @@ struct SimulatorRequestContext: RequestContext {
     /// Who is calling, once authenticated: `ak:<access key>` or `token#<n>` (the position
     /// of the token in the scenario, so the token itself never reaches logs or limiter keys).
     var user: String?
+    /// The connection, for the faults that reset it or must notice the client hang up.
+    let channel: any Channel
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        channel = source.channel
         requestID = RequestID.make()
         user = nil
         logger[metadataKey: "x_request_id"] = .string(requestID)

@@ -27,7 +27,10 @@ struct SimulatorRoutes {
     }
 
     private func limited(_ group: RouterGroup<SimulatorRequestContext>, _ api: SimulatorAPI) -> RouterGroup<SimulatorRequestContext> {
-        group.group().add(middleware: RateLimitMiddleware(state: state, api: api, limit: scenario.rateLimit(for: api)))
+        // Faults first: a proxy's failure in front of HSS does not spend HSS's budget.
+        group.group()
+            .add(middleware: FaultMiddleware(state: state, route: api.faultRoute))
+            .add(middleware: RateLimitMiddleware(state: state, api: api, limit: scenario.rateLimit(for: api)))
     }
 
     /// `GET /v5/{project_id}/export-task/{task_id}`: the next answer of the task's script.

@@ -3,6 +3,9 @@ import Foundation
 /// The mutable state of a running simulator: counters, task scripts, created tasks, the
 /// scenario clock and the per-API rate limiters.
 actor SimulatorState {
+    /// Set when the simulator stops: a stalled answer ends then, since the server does not
+    /// read a stalled connection and so may never see its client hang up.
+    nonisolated let stopping = StopSignal()
     private var statistics = SimulatorStatistics()
     private let scenario: SimulatorScenario
     /// Scenario tasks in file order, then created tasks in creation order.
@@ -16,6 +19,7 @@ actor SimulatorState {
     private let clock = ContinuousClock()
     private var clockStart: (instant: ContinuousClock.Instant, date: Date)?
     private var stepsReached: [String: [Timeline.StepStart]] = [:]
+    private var faultSchedules: [FaultRoute: FaultSchedule]
 
     init(scenario: SimulatorScenario) {
         var players: [String: TaskScriptPlayer] = [:]
@@ -25,6 +29,21 @@ actor SimulatorState {
         self.players = players
         taskIDs = scenario.tasks.map(\.id)
         self.scenario = scenario
+        faultSchedules = [
+            .query: FaultSchedule(rules: scenario.faults.query), .create: FaultSchedule(rules: scenario.faults.create),
+            .download: FaultSchedule(rules: scenario.faults.download),
+        ]
+    }
+
+    /// Counts a request of `route` and returns the fault rule that selects it, if any, with
+    /// the request's number on the route (from 1).
+    func fault(for route: FaultRoute) -> (rule: SimulatorScenario.FaultRule, request: Int)? {
+        guard var schedule = faultSchedules[route] else { return nil }
+        let rule = schedule.next()
+        faultSchedules[route] = schedule
+        guard let rule else { return nil }
+        statistics.faults["\(route.rawValue):\(rule.mode.rawValue)", default: 0] += 1
+        return (rule, schedule.requests)
     }
 
     /// Every create request so far, in order.

@@ -1,0 +1,94 @@
+import Crypto
+public import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Whole lines to append to a file, with the digest the file will have after
+/// the append: the first phase of a two-phase commit for an append-mode
+/// output (``OutputTransaction``); ``publish()`` appends them in one write.
+public struct PreparedAppend: Sendable {
+    /// The file appended to.
+    public let destination: String
+    /// The lines, each ended by a newline.
+    public let lines: [UInt8]
+    /// The size and SHA-256 of the whole file once the lines are appended.
+    public let digest: FileDigest
+    /// The file's size when prepared; the append checks it is unchanged.
+    let sizeBefore: Int
+    let permissions: mode_t
+
+    /// Prepares appending `lines` (which must end with a newline) to `path`.
+    ///
+    /// The file must end with a complete line (``AppendableFile/repairTornEnd(of:now:)``
+    /// makes it so); its content is hashed now, so the digest can be listed
+    /// in a manifest before the append happens.
+    public init(appending lines: [UInt8], to path: String, permissions: mode_t = 0o644) throws {
+        precondition(lines.isEmpty || lines.last == UInt8(ascii: "\n"), "append whole lines only")
+        destination = path
+        self.lines = lines
+        self.permissions = permissions
+        var hasher = SHA256()
+        var size = 0
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        if descriptor >= 0 {
+            defer { close(descriptor) }
+            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+            var last: UInt8 = UInt8(ascii: "\n")
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw OutputFileError(path: path, operation: "read", errno: errno)
+                }
+                if count == 0 { break }
+                buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+                last = buffer[count - 1]
+                size += count
+            }
+            guard last == UInt8(ascii: "\n") else {
+                throw OutputFileError(
+                    path: path, message: "its last line is incomplete (a crash during an earlier write, or not a file of ours)",
+                    fix: "inspect the end of the file and remove the partial line, or use mode: overwrite")
+            }
+        } else if errno != ENOENT {
+            throw OutputFileError(path: path, operation: "open for reading", errno: errno)
+        }
+        hasher.update(data: lines)
+        sizeBefore = size
+        digest = FileDigest(bytes: size + lines.count, sha256: hasher.finalize().hexString)
+    }
+
+    /// Appends the lines in one write and fsyncs the file. The directory is
+    /// not fsynced here (a transaction syncs each directory once).
+    public func publish() throws {
+        let descriptor = open(destination, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, permissions)
+        guard descriptor >= 0 else { throw OutputFileError(path: destination, operation: "open for appending", errno: errno) }
+        defer { close(descriptor) }
+        let size = Int(lseek(descriptor, 0, SEEK_END))
+        // A new file gets exactly `permissions`, like an atomically replaced one, whatever the umask.
+        if size == 0 { fchmod(descriptor, permissions) }
+        var offset = 0
+        while offset < lines.count {
+            let written = lines.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw OutputFileError(path: destination, operation: "append", errno: errno)
+            }
+            offset += written
+        }
+        guard fsync(descriptor) == 0 else { throw OutputFileError(path: destination, operation: "fsync", errno: errno) }
+        guard size == sizeBefore else {
+            throw OutputFileError(
+                path: destination,
+                message: "grew from \(sizeBefore) to \(size) bytes between this run's prepare and its append (another writer?); "
+                    + "this run's lines were appended, but the manifest's digest of the file will not match",
+                fix: "let only one run append to a file at a time")
+        }
+    }
+}
