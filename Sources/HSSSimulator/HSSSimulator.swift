@@ -36,7 +36,8 @@ import ServiceLifecycle
 /// | 4xx/5xx | as scripted | an `http_status` script step; default `HSS.1000` (5xx), `HSS.1001` (4xx), `APIG.0308` (429) |
 /// | 500 | `HSS.1000` | a simulator bug |
 ///
-/// Checks run in that order: route, authentication, rate limit, project, task or file.
+/// Checks run in that order: route, authentication, the scenario's fault rules (`faults: {query, create,
+/// download}`, see docs/faults.md), rate limit, project, task or file.
 public final class HSSSimulator: Sendable {
     /// The configuration the simulator was created with.
     public let configuration: HSSSimulatorConfiguration

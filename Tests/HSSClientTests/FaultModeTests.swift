@@ -59,7 +59,8 @@ import Testing
                 requestTimeout: requestTimeout, environment: [:])
             return try await HSSClient.withClient(configuration: configuration, logger: ForeignServerFixture.quiet) { client in
                 let started = ContinuousClock.now
-                let result = await TaskWaiter(policy: policy(deadline: deadline), source: client, scope: scope, logger: ForeignServerFixture.quiet).waitForTask(TaskSpec(id: "t"))
+                let result = await TaskWaiter(policy: policy(deadline: deadline), source: client, scope: scope, logger: ForeignServerFixture.quiet)
+                    .waitForTask(TaskSpec(id: "t"))
                 return Outcome(result: result, elapsed: ContinuousClock.now - started, statistics: await simulator.statistics)
             }
         }
@@ -86,7 +87,9 @@ import Testing
     }
 
     /// The fault hits the first requests only: the task still succeeds.
-    static func expectRecovery(_ outcome: Outcome, _ mode: SimulatorScenario.FaultRule.Mode, faults: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectRecovery(
+        _ outcome: Outcome, _ mode: SimulatorScenario.FaultRule.Mode, faults: Int, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(outcome.result.outcome == .succeeded, "\(outcome.result)", sourceLocation: sourceLocation)
         #expect(outcome.result.error == nil, sourceLocation: sourceLocation)
         #expect(outcome.statistics.faults("query", mode) == faults, "\(outcome.statistics.faults)", sourceLocation: sourceLocation)
@@ -183,7 +186,9 @@ import Testing
         let outcome = try await Self.wait("[{mode: garbage_200}]")
         Self.expectErrorAtDeadline(outcome, code: "garbage-response", .garbage200)
         let message = try #require(outcome.result.error?.message)
-        #expect(message.hasPrefix(#"HTTP 200 with an application/json body, not JSON: ]]>\u{7}\u{1b}[31m not json {"task_status": \u{0} (GET "#), "\(message)")
+        #expect(
+            message.hasPrefix(#"HTTP 200 with an application/json body, not JSON: ]]>\u{7}\u{1b}[31m not json {"task_status": \u{0} (GET "#),
+            "\(message)")
     }
 
     @Test func anHTMLPortalPageWithStatus200IsNotTheTasksEnd() async throws {
@@ -199,7 +204,8 @@ import Testing
         let always = try await Self.wait("[{mode: wrong_types}]")
         Self.expectErrorAtDeadline(always, code: "unexpected-json", .wrongTypes)
         #expect(
-            always.result.error?.message.hasPrefix("HTTP 200 with a JSON body, but its task_status is a number (42), not the string the API documents")
+            always.result.error?.message.hasPrefix(
+                "HTTP 200 with a JSON body, but its task_status is a number (42), not the string the API documents")
                 == true, "\(String(describing: always.result.error))")
     }
 
@@ -219,7 +225,8 @@ import Testing
             endpoint: .url("http://127.0.0.1:\(port)"), projectID: SimulatorFixture.projectID, credentials: SimulatorFixture.tokenCredentials,
             requestTimeout: Self.requestTimeout, environment: [:])
         let result = try await HSSClient.withClient(configuration: configuration, logger: ForeignServerFixture.quiet) { client in
-            await TaskWaiter(policy: Self.policy(), source: client, scope: Self.scope, logger: ForeignServerFixture.quiet).waitForTask(TaskSpec(id: "t"))
+            await TaskWaiter(policy: Self.policy(), source: client, scope: Self.scope, logger: ForeignServerFixture.quiet).waitForTask(
+                TaskSpec(id: "t"))
         }
         #expect(result.outcome == .error)
         #expect(result.error?.code == "network.connection-refused", "\(String(describing: result.error))")

@@ -93,7 +93,9 @@ struct FaultRuleTests {
         #expect(selected([Rule(mode: .html502, selector: .every(3))], 7) == ["-", "-", "html_502", "-", "-", "html_502", "-"])
         // The first rule that selects a request wins.
         #expect(
-            selected([Rule(mode: .reset, selector: .first(1)), Rule(mode: .html502, selector: .every(2))], 4) == ["reset", "html_502", "-", "html_502"])
+            selected([Rule(mode: .reset, selector: .first(1)), Rule(mode: .html502, selector: .every(2))], 4) == [
+                "reset", "html_502", "-", "html_502",
+            ])
         let seeded = [Rule(mode: .garbage200, selector: .probability(0.5, seed: 11))]
         #expect(selected(seeded, 200) == selected(seeded, 200))
         let hits = selected(seeded, 1000).filter { $0 != "-" }.count
@@ -111,7 +113,8 @@ struct FaultRuleTests {
 
     @Test("html_502 and html_200 send HTML pages; garbage_200 sends bytes that are not JSON; none reaches the script")
     func pages() async throws {
-        try await Self.onWire("  query: [{mode: html_502, first: 1}, {mode: html_200, first: 2}, {mode: garbage_200, first: 3}]") { client, simulator in
+        try await Self.onWire("  query: [{mode: html_502, first: 1}, {mode: html_200, first: 2}, {mode: garbage_200, first: 3}]") {
+            client, simulator in
             let bad = try await client.getWithToken(taskPath("t"))
             #expect(bad.status == 502)
             #expect(bad.headers["content-type"] == "text/html")

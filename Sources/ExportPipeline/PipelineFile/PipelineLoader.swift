@@ -32,12 +32,19 @@ public struct PipelineLoader: Sendable {
         registry: StageRegistry,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         isForRun: Bool = false,
-        readStandardInput: @escaping @Sendable () -> String? = { String(data: FileHandle.standardInput.readDataToEndOfFile(), encoding: .utf8) }
+        readStandardInput: @escaping @Sendable () -> String? = PipelineLoader.readBoundedStandardInput
     ) {
         self.registry = registry
         self.environment = environment
         self.isForRun = isForRun
         self.readStandardInput = readStandardInput
+    }
+
+    /// Standard input up to one byte past the task list's size limit, so an
+    /// endless stream costs bounded memory and still gets the size error.
+    @Sendable public static func readBoundedStandardInput() -> String? {
+        let data = (try? FileHandle.standardInput.read(upToCount: TaskListReader.maximumBytes + 1)) ?? nil
+        return String(data: data ?? Data(), encoding: .utf8)
     }
 
     /// Loads the file at `path`; relative paths inside resolve against its directory.

@@ -88,7 +88,15 @@ public struct WaitPolicy: Sendable, Equatable {
     public func baseDelay(afterAttempt attempt: Int) -> Duration {
         let initial = DurationText.seconds(in: initialInterval)
         let grown = initial * pow(max(multiplier, 1), Double(min(attempt, 64)))
-        return .milliseconds(Int64(min(grown, DurationText.seconds(in: maxInterval)) * 1000))
+        return Self.milliseconds(min(grown, DurationText.seconds(in: maxInterval)))
+    }
+
+    /// Whole milliseconds of `seconds`, clamped to the longest duration a pipeline may
+    /// hold, so a policy built in code with a huge interval cannot trap.
+    private static func milliseconds(_ seconds: Double) -> Duration {
+        let milliseconds = seconds * 1000
+        guard milliseconds.isFinite else { return milliseconds > 0 ? DurationText.maximum : .zero }
+        return .milliseconds(Int64(min(max(milliseconds, 0), Double(DurationText.maximumMilliseconds))))
     }
 
     /// ``baseDelay(afterAttempt:)`` spread by ±``jitter``, never above ``maxInterval``.
@@ -96,6 +104,6 @@ public struct WaitPolicy: Sendable, Equatable {
         let base = DurationText.seconds(in: baseDelay(afterAttempt: attempt))
         let spread = jitter > 0 ? Double.random(in: -jitter...jitter, using: &generator) : 0
         let jittered = min(max(base * (1 + spread), 0), DurationText.seconds(in: maxInterval))
-        return .milliseconds(Int64(jittered * 1000))
+        return Self.milliseconds(jittered)
     }
 }

@@ -150,7 +150,9 @@ extension SimulatorScenario {
                 guard let value = try container.duration(key) else { return nil }
                 guard value >= minimum, value <= Self.longestDelay else {
                     throw container.invalid(
-                        key, "must be between \(DurationText.format(minimum)) and \(DurationText.format(Self.longestDelay)), not \(DurationText.format(value))")
+                        key,
+                        "must be between \(DurationText.format(minimum)) and \(DurationText.format(Self.longestDelay)), not \(DurationText.format(value))"
+                    )
                 }
                 return value
             }

@@ -35,6 +35,8 @@ import Yams
 /// export_templates:                              # per kind (or SDK operation, or path)
 ///   vulnerabilities: {archive: {bytes: 20MB}}
 /// faults: {truncate_downloads: 1, create_latency: 2s, download_latency: 1s, download_rate: 1MB}
+/// # fault rules per route (docs/faults.md): a proxy's 502 on every 3rd query, a reset on the first create
+/// # faults: {query: [{mode: html_502, every: 3}], create: [{mode: reset, first: 1}]}
 /// ```
 ///
 /// A step has exactly one of `status` (any string, sent verbatim as `task_status`; clients

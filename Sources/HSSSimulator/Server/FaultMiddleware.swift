@@ -31,7 +31,8 @@ struct FaultMiddleware: RouterMiddleware {
             return Self.page(200, FaultPages.portal)
         case .garbage200:
             return Response(
-                status: .ok, headers: [.contentType: "application/json;charset=UTF-8"], body: .init(byteBuffer: ByteBuffer(bytes: FaultPages.garbage)))
+                status: .ok, headers: [.contentType: "application/json;charset=UTF-8"], body: .init(byteBuffer: ByteBuffer(bytes: FaultPages.garbage))
+            )
         case .throttled, .throttledWithoutRetryAfter:
             let (seconds, attoseconds) = rule.retryAfter.components
             let retryAfter = rule.mode == .throttled ? Int(seconds) + (attoseconds > 0 ? 1 : 0) : nil
@@ -149,80 +150,4 @@ struct FaultMiddleware: RouterMiddleware {
         }
         return altered
     }
-}
-
-/// Thrown from a body writer to close the connection with the body incomplete.
-struct FaultCutOff: Error, CustomStringConvertible {
-    var mode: SimulatorScenario.FaultRule.Mode
-    var description: String { "answer cut off by the scenario's \(mode.rawValue) fault" }
-}
-
-/// Writes a body one byte at a time, `interval` apart, while the client is connected.
-struct DrippingWriter: ResponseBodyWriter {
-    var parent: any ResponseBodyWriter
-    let interval: Duration
-    let channel: any Channel
-    let stopping: StopSignal
-
-    mutating func write(_ buffer: ByteBuffer) async throws {
-        for byte in buffer.readableBytesView {
-            guard channel.isActive, !stopping.isRaised else { throw FaultCutOff(mode: .slowDrip) }
-            try await parent.write(ByteBuffer(bytes: [byte]))
-            try await Task.sleep(for: interval)
-        }
-    }
-
-    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
-        try await parent.finish(trailingHeaders)
-    }
-}
-
-/// Passes on the first `limit` bytes of a body, then closes the connection.
-struct TruncatingWriter: ResponseBodyWriter {
-    var parent: any ResponseBodyWriter
-    let limit: Int
-    var sent = 0
-
-    mutating func write(_ buffer: ByteBuffer) async throws {
-        let count = min(buffer.readableBytes, limit - sent)
-        if count > 0, let slice = buffer.getSlice(at: buffer.readerIndex, length: count) {
-            try await parent.write(slice)
-            sent += count
-        }
-        if sent >= limit { throw FaultCutOff(mode: .truncated) }
-    }
-
-    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
-        throw FaultCutOff(mode: .truncated)
-    }
-}
-
-/// Collects a body's bytes into its sink.
-struct CollectingWriter: ResponseBodyWriter {
-    final class Sink: @unchecked Sendable {
-        // Written by one body writer at a time, then read once it has finished.
-        var bytes: [UInt8] = []
-    }
-
-    let sink: Sink
-
-    mutating func write(_ buffer: ByteBuffer) async throws {
-        sink.bytes += buffer.readableBytesView
-    }
-
-    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
-}
-
-/// The bodies of the faults that answer with a page or garbage.
-enum FaultPages {
-    /// nginx's 502 page.
-    static let badGateway =
-        "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n"
-        + "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
-    /// A captive portal's sign-in page.
-    static let portal =
-        "<!DOCTYPE html>\n<html><head><title>Sign in to the network</title></head>\n"
-        + "<body><form action=\"/login\" method=\"post\"><input name=\"user\"><input name=\"password\" type=\"password\"></form></body></html>\n"
-    /// Bytes that are no JSON, with control characters a client must not echo raw.
-    static let garbage = Array("]]>\u{7}\u{1B}[31m not json {\"task_status\": \u{0}".utf8)
 }

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The routes a scenario's fault rules apply to; all six create routes count as one.
 enum FaultRoute: String, Sendable, Hashable {
     case query, create, download
@@ -57,16 +55,5 @@ struct FaultSchedule: Sendable {
             }
         }
         return chosen
-    }
-}
-
-/// A flag raised once, read from any thread.
-final class StopSignal: Sendable {
-    private let raised = Atomic<Bool>(false)
-
-    var isRaised: Bool { raised.load(ordering: .acquiring) }
-
-    func raise() {
-        raised.store(true, ordering: .releasing)
     }
 }
