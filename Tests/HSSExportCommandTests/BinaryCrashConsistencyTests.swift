@@ -81,7 +81,10 @@ import Testing
                 let process = try ProcessRunner.start(PackagePaths.binary, arguments, environment: BinaryHarness.tokenEnvironment)
                 // Most kills late in the run, where the stages write and commit.
                 let late = Int.random(in: 0...3, using: &random) > 0
-                let delay = late ? Int.random(in: milliseconds * 6 / 10...milliseconds * 13 / 10, using: &random) : Int.random(in: 0...milliseconds, using: &random)
+                let delay =
+                    late
+                    ? Int.random(in: milliseconds * 6 / 10...milliseconds * 13 / 10, using: &random)
+                    : Int.random(in: 0...milliseconds, using: &random)
                 try await Task.sleep(for: .milliseconds(delay))
                 process.send(SIGKILL)
                 _ = try await process.waitForExit(timeout: .seconds(30))
@@ -135,7 +138,8 @@ import Testing
             #expect(columns > 1)
         }
         if FileManager.default.fileExists(atPath: directory.file("hss.prom")) {
-            let output = try await ProcessRunner.run(promtool, ["check", "metrics"], input: FileManager.default.contents(atPath: directory.file("hss.prom")))
+            let output = try await ProcessRunner.run(
+                promtool, ["check", "metrics"], input: FileManager.default.contents(atPath: directory.file("hss.prom")))
             #expect(output.status == 0, "promtool: \(output.standardError)")
         }
         if FileManager.default.fileExists(atPath: directory.file("manifest.json.gz")) {
