@@ -13,10 +13,16 @@ import Testing
 /// `request_timeout`, so the whole wait ends by the task's deadline plus one request.
 @Suite struct FaultModeTests {
     static let scope = ResultScope(projectID: SimulatorFixture.projectID, region: nil, runID: "run-faults")
-    static let requestTimeout = Duration.seconds(1)
+    /// The request timeout of the modes that answer at once: long enough that a loaded
+    /// machine (the whole suite runs in parallel) never turns an answer into a timeout.
+    static let requestTimeout = Duration.seconds(5)
+    /// The request timeout of the modes whose point is that it cuts them off (stalls, drips).
+    static let shortRequestTimeout = Duration.seconds(1)
     /// The deadline of the waits that must end in `error`: room for a few requests of
     /// `requestTimeout` even on a loaded machine.
-    static let deadline = Duration.seconds(4)
+    static let deadline = Duration.seconds(8)
+    /// The deadline with ``shortRequestTimeout``: room for several cut-off requests.
+    static let shortDeadline = Duration.seconds(6)
     /// The deadline of the waits that must succeed once the fault clears: they end at the
     /// success, so a long one costs nothing and a loaded machine cannot fail them.
     static let recoveryDeadline = Duration.seconds(60)
@@ -48,10 +54,17 @@ import Testing
         var result: ExportResult
         var elapsed: Duration
         var statistics: SimulatorStatistics
+        var deadline: Duration
+        var requestTimeout: Duration
+    }
+
+    /// ``wait(_:deadline:requestTimeout:)`` for a mode that only the request timeout ends.
+    static func waitCutOff(_ rules: String) async throws -> Outcome {
+        try await wait(rules, deadline: shortDeadline, requestTimeout: shortRequestTimeout)
     }
 
     /// Waits for task `t` under `rules` and returns its record, the wall time and the counters.
-    static func wait(_ rules: String, deadline: Duration = deadline) async throws -> Outcome {
+    static func wait(_ rules: String, deadline: Duration = deadline, requestTimeout: Duration = requestTimeout) async throws -> Outcome {
         let scenario = try scenario(rules)
         return try await withSimulator(scenario) { url, simulator in
             let configuration = HSSClientConfiguration(
@@ -61,7 +74,9 @@ import Testing
                 let started = ContinuousClock.now
                 let result = await TaskWaiter(policy: policy(deadline: deadline), source: client, scope: scope, logger: ForeignServerFixture.quiet)
                     .waitForTask(TaskSpec(id: "t"))
-                return Outcome(result: result, elapsed: ContinuousClock.now - started, statistics: await simulator.statistics)
+                return Outcome(
+                    result: result, elapsed: ContinuousClock.now - started, statistics: await simulator.statistics, deadline: deadline,
+                    requestTimeout: requestTimeout)
             }
         }
     }
@@ -79,8 +94,8 @@ import Testing
         #expect(outcome.result.error?.code == code, "\(String(describing: outcome.result.error))", sourceLocation: sourceLocation)
         // Retried, not given up on at the first answer.
         #expect(outcome.statistics.faults("query", mode) >= 2, "\(outcome.statistics.faults)", sourceLocation: sourceLocation)
-        #expect(outcome.elapsed < deadline + requestTimeout + slack, "took \(outcome.elapsed)", sourceLocation: sourceLocation)
-        #expect(outcome.elapsed >= deadline, "took \(outcome.elapsed)", sourceLocation: sourceLocation)
+        #expect(outcome.elapsed < outcome.deadline + outcome.requestTimeout + slack, "took \(outcome.elapsed)", sourceLocation: sourceLocation)
+        #expect(outcome.elapsed >= outcome.deadline, "took \(outcome.elapsed)", sourceLocation: sourceLocation)
         for secret in [SimulatorFixture.token, "\u{7}", "\u{1B}", "\u{0}"] {
             #expect(!(outcome.result.error?.message.contains(secret) ?? false), sourceLocation: sourceLocation)
         }
@@ -143,7 +158,7 @@ import Testing
     }
 
     @Test func aStallLongerThanTheRequestTimeoutEndsByTheDeadline() async throws {
-        let outcome = try await Self.wait("[{mode: stall}]")
+        let outcome = try await Self.waitCutOff("[{mode: stall}]")
         Self.expectErrorAtDeadline(outcome, code: "network.timeout", .stall)
         #expect(outcome.result.error?.message.contains("no response within 1 s") == true, "\(String(describing: outcome.result.error))")
     }
@@ -154,7 +169,7 @@ import Testing
 
     @Test func aSlowDripIsCutAtTheRequestTimeout() async throws {
         // One byte per 300 ms: a task answer would take about a minute.
-        let outcome = try await Self.wait("[{mode: slow_drip, interval: 300ms}]")
+        let outcome = try await Self.waitCutOff("[{mode: slow_drip, interval: 300ms}]")
         Self.expectErrorAtDeadline(outcome, code: "network.timeout", .slowDrip)
     }
 
@@ -163,7 +178,7 @@ import Testing
     }
 
     @Test func anEndlessDripEndsByTheDeadlinePlusOneRequestTimeout() async throws {
-        let outcome = try await Self.wait("[{mode: endless_drip, interval: 100ms}]")
+        let outcome = try await Self.waitCutOff("[{mode: endless_drip, interval: 100ms}]")
         Self.expectErrorAtDeadline(outcome, code: "network.timeout", .endlessDrip)
     }
 
@@ -230,7 +245,7 @@ import Testing
         }
         #expect(result.outcome == .error)
         #expect(result.error?.code == "network.connection-refused", "\(String(describing: result.error))")
-        // Each attempt fails in milliseconds, so the 4 s deadline leaves room for many,
+        // Each attempt fails in milliseconds, so the 8 s deadline leaves room for many,
         // spaced by the backoff (50 ms, 100 ms, then 200 ms).
         #expect(result.polls >= 5, "\(result.polls) attempts")
     }

@@ -78,10 +78,12 @@ public actor MarkdownReportStage: ExportStage {
         results.append(result)
     }
 
-    /// Renders the report, replaces the file atomically and publishes it.
+    /// Renders the report and hands it to the run's two-phase commit, which
+    /// renames it into place with the other outputs; publishes it.
     public func finish(summary: RunSummary, context: RunContext) async throws {
         let text = report.render(results: results, summary: summary, context: context)
-        let digest = try AtomicFileWriter.write(text, to: path)
-        context.publish(Artifact(stage: Self.typeName, path: path, bytes: digest.bytes, sha256: digest.sha256))
+        let writer = try AtomicFileWriter(destination: path)
+        try writer.write(text)
+        try context.prepare(writer, stage: Self.typeName)
     }
 }
