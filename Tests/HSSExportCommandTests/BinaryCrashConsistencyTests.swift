@@ -15,8 +15,8 @@ import Testing
 /// and after the clean run no temp file is left, every appended line is
 /// whole, and the manifest's hashes match the files.
 ///
-/// A fixed budget: at least `HSS_EXPORT_CRASH_KILLS` kills (default 50), and
-/// more while `HSS_EXPORT_CRASH_SECONDS` (default 60) last.
+/// A fixed budget: at least `HSS_EXPORT_CRASH_KILLS` kills of a running run
+/// (default 50), and more while `HSS_EXPORT_CRASH_SECONDS` (default 60) last.
 @Suite(.serialized) struct BinaryCrashConsistencyTests {
     static let taskCount = 60
 
@@ -81,11 +81,13 @@ import Testing
                 #expect(first.status == 0, "\(first.standardError)")
                 runTime = min(runTime, ContinuousClock.now - clean)
             }
-            let milliseconds = max(20, Int(DurationText.milliseconds(in: runTime)))
+            var milliseconds = max(20, Int(DurationText.milliseconds(in: runTime)))
             var tally = Tally()
             var random = SystemRandomNumberGenerator()
             let started = ContinuousClock.now
-            while tally.kills < minimumKills || ContinuousClock.now - started < budget {
+            // Kills that find the run already over do not count towards the minimum; the
+            // delays adapt to how fast runs are right now (a loaded machine slows them).
+            while (tally.killsMidRun < minimumKills && tally.kills < minimumKills * 10) || ContinuousClock.now - started < budget {
                 let process = try ProcessRunner.start(PackagePaths.binary, arguments, environment: BinaryHarness.tokenEnvironment)
                 // Most kills late in the run, where the stages write and commit.
                 let late = Int.random(in: 0...3, using: &random) > 0
@@ -94,7 +96,12 @@ import Testing
                     ? Int.random(in: milliseconds * 6 / 10...milliseconds * 13 / 10, using: &random)
                     : Int.random(in: 0...milliseconds, using: &random)
                 try await Task.sleep(for: .milliseconds(delay))
-                if process.isRunning { tally.killsMidRun += 1 }
+                if process.isRunning {
+                    tally.killsMidRun += 1
+                    milliseconds = milliseconds * 11 / 10 + 1
+                } else {
+                    milliseconds = max(20, milliseconds * 8 / 10)
+                }
                 process.send(SIGKILL)
                 _ = try await process.waitForExit(timeout: .seconds(30))
                 tally.kills += 1
@@ -115,8 +122,7 @@ import Testing
         print(
             "crash consistency: \(tally.kills) kills (\(tally.killsMidRun) mid-run, \(tally.temporaryFilesLeftByKills) temp files left by them); after them \(tally.tornAppends) torn appends (repaired by the next run), "
                 + "\(tally.mixedSets) mixed sets (manifest vs files), \(tally.temporaryFilesLeft) temp files left before the clean run: 0 after it")
-        #expect(tally.kills >= minimumKills)
-        #expect(tally.killsMidRun > 0, "no kill landed while a run was running")
+        #expect(tally.killsMidRun >= minimumKills, "only \(tally.killsMidRun) of \(tally.kills) kills landed while a run was running")
     }
 
     struct Check {

@@ -11,7 +11,8 @@ public import Foundation
 /// Appends whole lines to a file: one `write` of complete lines, then fsync.
 ///
 /// A file whose last byte is not a newline was torn by an earlier crash or is
-/// not ours; appending to it would glue two records together, so it is refused.
+/// not ours; appending to it would glue two records together, so it is
+/// refused (``repairTornEnd(of:now:)`` makes such a file appendable again).
 public enum AppendableFile {
     /// The content of the file's first line (without the newline), or `nil`
     /// when the file does not exist or is empty.
@@ -29,42 +30,17 @@ public enum AppendableFile {
         return text
     }
 
-    /// Appends `lines` (which must end with a newline) in one write.
+    /// Appends `lines` (which must end with a newline) in one write, at once
+    /// (a pipeline run's stages use ``RunContext/prepareAppend(_:to:stage:permissions:)``
+    /// instead, which takes part in the run's commit and repairs a torn end).
     ///
     /// - Returns: the digest of the whole file after the append.
     @discardableResult
     public static func append(_ lines: [UInt8], to path: String, permissions: mode_t = 0o644) throws -> FileDigest {
-        precondition(lines.isEmpty || lines.last == UInt8(ascii: "\n"), "append whole lines only")
-        let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, permissions)
-        guard descriptor >= 0 else { throw OutputFileError(path: path, operation: "open for appending", errno: errno) }
-        defer { close(descriptor) }
-        let size = lseek(descriptor, 0, SEEK_END)
-        // A new file gets exactly `permissions`, like an atomically replaced one, whatever the umask.
-        if size == 0 { fchmod(descriptor, permissions) }
-        if size > 0 {
-            var last: UInt8 = 0
-            guard pread(descriptor, &last, 1, size - 1) == 1 else {
-                throw OutputFileError(path: path, operation: "read the last byte", errno: errno)
-            }
-            guard last == UInt8(ascii: "\n") else {
-                throw OutputFileError(
-                    path: path,
-                    message: "its last line is incomplete (a crash during an earlier write, or not a file of ours)",
-                    fix: "inspect the end of the file and remove the partial line, or use mode: overwrite"
-                )
-            }
-        }
-        var offset = 0
-        while offset < lines.count {
-            let written = lines.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw OutputFileError(path: path, operation: "append", errno: errno)
-            }
-            offset += written
-        }
-        guard fsync(descriptor) == 0 else { throw OutputFileError(path: path, operation: "fsync", errno: errno) }
-        if size <= 0 { AtomicFileWriter.syncDirectory(of: path) }
-        return try FileDigest.ofFile(at: path)
+        let isNew = access(path, F_OK) != 0
+        let prepared = try PreparedAppend(appending: lines, to: path, permissions: permissions)
+        try prepared.publish()
+        if isNew { AtomicFileWriter.syncDirectory(of: path) }
+        return prepared.digest
     }
 }

@@ -29,11 +29,24 @@ public struct FileDigest: Sendable, Equatable {
 
     /// The digest of a whole file on disk.
     public static func ofFile(at path: String) throws -> FileDigest {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw OutputFileError(path: path, operation: "open for reading", errno: errno) }
-        defer { close(descriptor) }
         var hasher = SHA256()
+        guard let (total, _) = try hash(fileAt: path, into: &hasher) else {
+            throw OutputFileError(path: path, operation: "open for reading", errno: ENOENT)
+        }
+        return FileDigest(bytes: total, sha256: hasher.finalize().hexString)
+    }
+
+    /// Feeds the file's bytes to `hasher`: returns its size and last byte, or
+    /// `nil` when there is no such file.
+    static func hash(fileAt path: String, into hasher: inout SHA256) throws -> (bytes: Int, lastByte: UInt8?)? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return nil }
+            throw OutputFileError(path: path, operation: "open for reading", errno: errno)
+        }
+        defer { close(descriptor) }
         var total = 0
+        var last: UInt8?
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
@@ -43,9 +56,10 @@ public struct FileDigest: Sendable, Equatable {
             }
             if count == 0 { break }
             buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            last = buffer[count - 1]
             total += count
         }
-        return FileDigest(bytes: total, sha256: hasher.finalize().hexString)
+        return (total, last)
     }
 }
 

@@ -34,31 +34,13 @@ public struct PreparedAppend: Sendable {
         self.lines = lines
         self.permissions = permissions
         var hasher = SHA256()
-        var size = 0
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        if descriptor >= 0 {
-            defer { close(descriptor) }
-            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-            var last: UInt8 = UInt8(ascii: "\n")
-            while true {
-                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    throw OutputFileError(path: path, operation: "read", errno: errno)
-                }
-                if count == 0 { break }
-                buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-                last = buffer[count - 1]
-                size += count
-            }
-            guard last == UInt8(ascii: "\n") else {
-                throw OutputFileError(
-                    path: path, message: "its last line is incomplete (a crash during an earlier write, or not a file of ours)",
-                    fix: "inspect the end of the file and remove the partial line, or use mode: overwrite")
-            }
-        } else if errno != ENOENT {
-            throw OutputFileError(path: path, operation: "open for reading", errno: errno)
+        let existing = try FileDigest.hash(fileAt: path, into: &hasher)
+        if let last = existing?.lastByte, last != UInt8(ascii: "\n") {
+            throw OutputFileError(
+                path: path, message: "its last line is incomplete (a crash during an earlier write, or not a file of ours)",
+                fix: "inspect the end of the file and remove the partial line, or use mode: overwrite")
         }
+        let size = existing?.bytes ?? 0
         hasher.update(data: lines)
         sizeBefore = size
         digest = FileDigest(bytes: size + lines.count, sha256: hasher.finalize().hexString)
