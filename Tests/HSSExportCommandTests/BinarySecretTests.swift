@@ -102,19 +102,26 @@ import Testing
         return outputs
     }
 
+    /// Runs the binary at trace level on a pipeline of `work` (its tasks or exports) with
+    /// every file stage, in `directory`, against the simulator at `url`.
+    static func traceRun(_ work: String, in directory: TemporaryDirectory, url: URL) async throws -> ProcessOutput {
+        let pipeline = """
+            version: 1
+            source: {endpoint: "${HSS_ENDPOINT}", project_id: \(BinaryHarness.projectID)}
+            \(work)
+            \(wait)
+            \(stages)
+            """
+        try directory.write(pipeline, to: "p.pipeline.yaml")
+        return try await BinaryHarness.run(
+            ["run", "--log-level", "trace", directory.file("p.pipeline.yaml"), "--state-dir", directory.file("state")],
+            environment: environment(url: url, out: directory.path))
+    }
+
     @Test func aTraceRunLogsNoFormOfATokenTheServerEchoes() async throws {
         try await withTemporaryDirectory { directory in
             try await TestSupport.withSimulator(try SimulatorScenario(yaml: Self.scenarioYAML)) { url, _ in
-                let pipeline = """
-                    version: 1
-                    source: {endpoint: "${HSS_ENDPOINT}", project_id: \(BinaryHarness.projectID)}
-                    tasks: [echo-1, echo-2, echo-3]
-                    \(Self.wait)
-                    \(Self.stages)
-                    """
-                try directory.write(pipeline, to: "p.pipeline.yaml")
-                let output = try await BinaryHarness.run(
-                    ["run", "--log-level", "trace", directory.file("p.pipeline.yaml")], environment: Self.environment(url: url, out: directory.path))
+                let output = try await Self.traceRun("tasks: [echo-1, echo-2, echo-3]", in: directory, url: url)
                 #expect(output.status == 3, "\(output.standardError)")
                 #expect(output.standardError.contains(" trace "), "the run should log at trace level")
                 #expect(output.standardError.contains("ahc-http-part"), "AsyncHTTPClient's body dumps should be in the log")
@@ -127,21 +134,11 @@ import Testing
         }
     }
 
-    /// Needs the runner to pass every result through `ResultSanitizer` before
-    /// the stages see it.
+    /// The waiter passes every result through `ResultSanitizer` before the stages see it.
     @Test func noOutputFileHoldsAnyFormOfATokenTheServerEchoes() async throws {
         try await withTemporaryDirectory { directory in
             try await TestSupport.withSimulator(try SimulatorScenario(yaml: Self.scenarioYAML)) { url, _ in
-                let pipeline = """
-                    version: 1
-                    source: {endpoint: "${HSS_ENDPOINT}", project_id: \(BinaryHarness.projectID)}
-                    tasks: [echo-1, echo-2, echo-3]
-                    \(Self.wait)
-                    \(Self.stages)
-                    """
-                try directory.write(pipeline, to: "p.pipeline.yaml")
-                let output = try await BinaryHarness.run(
-                    ["run", "--log-level", "trace", directory.file("p.pipeline.yaml")], environment: Self.environment(url: url, out: directory.path))
+                let output = try await Self.traceRun("tasks: [echo-1, echo-2, echo-3]", in: directory, url: url)
                 #expect(output.status == 3, "\(output.standardError)")
                 let outputs = try await Self.outputs(in: directory)
                 #expect(Set(outputs.map(\.path)).isSuperset(of: ["results.jsonl", "results.csv", "hss.prom", "manifest.json.gz"]))
@@ -156,14 +153,11 @@ import Testing
         }
     }
 
-    /// Needs the runner's `ResultSanitizer` and the downloader naming files
-    /// after the redacted `file_name`.
+    /// The results are sanitized, and the downloader names files after the redacted `file_name`.
     @Test func createdExportsWithTheTokenInTheirNamesLeaveItInNoFileAndNoFileName() async throws {
         try await withTemporaryDirectory { directory in
             try await TestSupport.withSimulator(try SimulatorScenario(yaml: Self.scenarioYAML)) { url, _ in
-                let pipeline = """
-                    version: 1
-                    source: {endpoint: "${HSS_ENDPOINT}", project_id: \(BinaryHarness.projectID)}
+                let work = """
                     exports:
                       - kind: vulnerabilities
                         category: vul
@@ -171,13 +165,8 @@ import Testing
                         export_headers: [[vul_name, Vulnerability]]
                     download:
                       dir: ${OUT}/archives
-                    \(Self.wait)
-                    \(Self.stages)
                     """
-                try directory.write(pipeline, to: "p.pipeline.yaml")
-                let output = try await BinaryHarness.run(
-                    ["run", "--log-level", "trace", directory.file("p.pipeline.yaml"), "--state-dir", directory.file("state")],
-                    environment: Self.environment(url: url, out: directory.path))
+                let output = try await Self.traceRun(work, in: directory, url: url)
                 #expect(output.status == 0, "\(output.standardError)")
                 #expect(Self.leaks(output.standardError).isEmpty, "stderr shows \(Self.leaks(output.standardError))")
                 #expect(Self.leaks(output.standardOutput).isEmpty, "stdout shows \(Self.leaks(output.standardOutput))")

@@ -33,7 +33,7 @@ import Testing
         let loader = PipelineLoader(
             registry: .builtIn, environment: ["HSS_TOKEN": "fuzz-token", "OUT": "out"], isForRun: false, readStandardInput: { "" })
         let directory = FileManager.default.temporaryDirectory.path
-        var generator = SplitMix(seed: seed)
+        var generator = RandomSource.seeded(seed).generator
         var mutator = Mutator()
         var executions = 0
         var loaded = 0
@@ -78,19 +78,8 @@ import Testing
     }
 }
 
-/// SplitMix64: a small seeded generator, so a failing run can be replayed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-
+/// The waiter's own seeded source (SplitMix64), so a failing run can be replayed.
+extension RandomSource.Generator {
     mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
 
@@ -110,7 +99,7 @@ struct Mutator {
         "truncate_after", "truncate_downloads", "http_status", "level", "count", "export_size", "version",
     ]
 
-    mutating func mutate(_ text: String, using generator: inout SplitMix) -> String {
+    mutating func mutate(_ text: String, using generator: inout RandomSource.Generator) -> String {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.isEmpty { lines = [""] }
         let index = generator.next(below: lines.count)

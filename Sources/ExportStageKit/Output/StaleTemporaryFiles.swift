@@ -34,7 +34,7 @@ public enum StaleTemporaryFiles {
             let prefix = "." + FilePath.lastComponent(of: output) + ".tmp-"
             for name in names(in: directory) where name.hasPrefix(prefix) {
                 let path = directory + "/" + name
-                if let pid = processID(in: name, after: prefix), isStaleLockedFile(path, writer: pid) {
+                if let pid = processID(inHiddenName: name), isStaleLockedFile(path, writer: pid) {
                     if unlink(path) == 0 { removed.append(path) }
                 }
             }
@@ -76,13 +76,6 @@ public enum StaleTemporaryFiles {
 
     private static func names(in directory: String) -> [String] {
         (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-    }
-
-    /// The pid after `prefix` in `.NAME.tmp-PID-RANDOM`.
-    static func processID(in name: String, after prefix: String) -> pid_t? {
-        let rest = name.dropFirst(prefix.count)
-        guard let dash = rest.firstIndex(of: "-") else { return nil }
-        return pid_t(rest[..<dash])
     }
 
     /// The pid in a hidden `….tmp-PID-RANDOM` or `….old-PID-RANDOM` name.
