@@ -117,7 +117,11 @@ public final class RunningProcess: Sendable {
     }
 
     /// Waits (up to `timeout`) for the first complete stdout line.
-    public func firstLine(timeout: Duration = .seconds(30)) async throws -> String {
+    ///
+    /// The default is generous: a server's first line comes after its start-up, which the
+    /// whole suite starting at once on a 2-core machine can stretch far beyond its usual
+    /// fraction of a second.
+    public func firstLine(timeout: Duration = .seconds(90)) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let line = collected.state.withLock { state -> String? in
