@@ -11,7 +11,10 @@ import Testing
 /// and waiter over loopback: the task ends as it should (succeeded once the fault clears,
 /// `error` with a message naming the fault when it does not), and no request outlives
 /// `request_timeout`, so the whole wait ends by the task's deadline plus one request.
-@Suite struct FaultModeTests {
+///
+/// One test at a time: twenty simulators and clients starting together, beside the rest of
+/// the suite, starved each other past the short deadlines these waits measure against.
+@Suite(.serialized) struct FaultModeTests {
     static let scope = ResultScope(projectID: SimulatorFixture.projectID, region: nil, runID: "run-faults")
     /// The request timeout of the modes that answer at once: long enough that a loaded
     /// machine (the whole suite runs in parallel) never turns an answer into a timeout.

@@ -61,6 +61,11 @@ import Testing
     }
 
     @Test func killedAtRandomMomentsEveryFinalFileParsesAndTheNextRunRepairsAndCleansUp() async throws {
+        try await HeavyTestGate.shared.run { try await Self.killedAtRandomMomentsEveryFinalFileParsesAndTheNextRunRepairsAndCleansUpAlone() }
+    }
+
+    /// The test, run while no other load-heavy suite runs.
+    static func killedAtRandomMomentsEveryFinalFileParsesAndTheNextRunRepairsAndCleansUpAlone() async throws {
         let promtool = try ExternalTool.require("promtool", package: "prometheus")
         let gzip = try ExternalTool.require("gzip", package: "gzip")
         let environment = ProcessInfo.processInfo.environment
@@ -106,6 +111,8 @@ import Testing
                 _ = try await process.waitForExit(timeout: .seconds(30))
                 tally.kills += 1
                 tally.temporaryFilesLeftByKills += try BinaryHarness.temporaryFiles(in: directory).count
+                // A breath between kills, so the suites running beside this one get the CPU too.
+                try await Task.sleep(for: .milliseconds(100))
                 let check = try await Self.checkFinalFiles(in: directory, promtool: promtool, gzip: gzip)
                 if check.tornAppend { tally.tornAppends += 1 }
                 if check.mixed { tally.mixedSets += 1 }

@@ -24,6 +24,11 @@ import Testing
     }
 
     @Test func mutatedPipelineFilesAndScenariosAreRejectedWithLocatedDiagnosticsOrLoad() async throws {
+        try await HeavyTestGate.shared.run { try await Self.mutatedPipelineFilesAndScenariosAreRejectedWithLocatedDiagnosticsOrLoadAlone() }
+    }
+
+    /// The test, run while no other load-heavy suite runs.
+    static func mutatedPipelineFilesAndScenariosAreRejectedWithLocatedDiagnosticsOrLoadAlone() async throws {
         let environment = ProcessInfo.processInfo.environment
         let seconds = environment["HSS_EXPORT_FUZZ_SECONDS"].flatMap(Double.init) ?? 20
         let seed = environment["HSS_EXPORT_FUZZ_SEED"].flatMap(UInt64.init) ?? 0x4853_5345_5850_4F52
