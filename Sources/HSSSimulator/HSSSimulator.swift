@@ -14,12 +14,22 @@ import ServiceLifecycle
 ///   (streamed, sized by the export template, for created tasks);
 /// - `POST /v5/{project_id}/` + `vul/export`, `event/export`, `asset/export`,
 ///   `baseline/export`, `container/export-task`, `export-task` → 200 `{"task_id",
-///   "record_total_num"}`, a new task that polls by the scenario's export template.
+///   "record_total_num"}`, a new task that polls by the scenario's export template;
+/// - with a scenario `metadata` key, the ECS metadata service: `PUT
+///   /meta-data/latest/api/token` and `GET /openstack/latest/securitykey`, temporary keys
+///   that expire after `metadata.ttl`;
+/// - IAM: `POST /v3/auth/tokens` (password logins of `iam.users`) and `GET
+///   /v3/projects[?name=]` (the scenario's projects).
 ///
-/// Authentication: `X-Auth-Token` with a scenario token, or `Authorization:
-/// SDK-HMAC-SHA256 …` verified against the scenario's access keys (the signature covers the
-/// body). Each user (token or access key) gets the scenario's rate limit per API: queries,
-/// downloads and each create route. Every response carries `X-Request-Id`.
+/// HSS routes accept the id of every project of the scenario (`project_id` and `projects`);
+/// exports belong to the project they were created in.
+///
+/// Authentication: `X-Auth-Token` with a scenario token or an IAM-issued one, or
+/// `Authorization: SDK-HMAC-SHA256 …` verified against the scenario's access keys or the
+/// metadata service's temporary keys (with `X-Security-Token`; the signature covers the
+/// body). Each user (token, access key, IAM user, the agency) gets the scenario's rate limit
+/// per API, across projects: queries, downloads and each create route; with
+/// `rate_limit_per_ip`, each source IP too. Every response carries `X-Request-Id`.
 ///
 /// Errors are `{"error_code": …, "error_msg": …}`:
 ///
@@ -27,7 +37,8 @@ import ServiceLifecycle
 /// |---|---|---|
 /// | 400 | `HSS.1001` | a create request with a missing or invalid parameter (named) |
 /// | 400 | `HSS.1002` | `X-Project-Id` differs from the path's project id |
-/// | 401 | `APIG.0301` | missing or invalid token or signature, unknown access key, bad or skewed `X-Sdk-Date` |
+/// | 401 | `APIG.0301` | missing or invalid token or signature, unknown access key, bad or skewed `X-Sdk-Date`, a temporary key without its `X-Security-Token`, an IAM token of another project |
+/// | 401 | `APIG.0307` | an expired IAM token or temporary key (counted in `expiredCredentialRejections`) |
 /// | 404 | `APIG.0101` | no such route or method |
 /// | 404 | `HSS.1004` | unknown project id |
 /// | 404 | `HSS.1059` | unknown task id |
@@ -182,9 +193,13 @@ public final class HSSSimulator: Sendable {
         let scenario = configuration.scenario
         let router = Router(context: SimulatorRequestContext.self)
         router.add(middleware: RequestIDMiddleware(state: state, latency: scenario.latency))
-        let api = router.group("v5/:project_id")
-            .add(middleware: AuthenticationMiddleware(scenario: scenario, maximumClockSkew: configuration.maximumClockSkew))
+        let authentication = AuthenticationMiddleware(scenario: scenario, state: state, maximumClockSkew: configuration.maximumClockSkew)
+        let api = router.group("v5/:project_id").add(middleware: authentication)
         SimulatorRoutes(scenario: scenario, state: state).register(on: api)
+        IAMRoutes(scenario: scenario, state: state).register(on: router, authentication: authentication)
+        if let metadata = scenario.metadata {
+            MetadataRoutes(metadata: metadata, state: state).register(on: router)
+        }
 
         let host = configuration.host
         let logger = configuration.logger

@@ -10,8 +10,11 @@ public struct SimulatorCreation: Sendable, Equatable {
     /// The body bytes, decoded as UTF-8 (invalid bytes become U+FFFD).
     public var body: String
     /// The export's identity: the operation, the sorted query and the body with sorted keys
-    /// and no whitespace, so one export has one identity however its JSON was spaced.
+    /// and no whitespace, so one export has one identity however its JSON was spaced; in a
+    /// project other than the scenario's primary one, followed by ` project:<id>`.
     public var identity: String
+    /// The project id of the path.
+    public var projectID: String
     /// The created task, or `nil` when the request was refused (see `status`).
     public var taskID: String?
     /// The HTTP status of the answer: 200, or 400 for an invalid request.
@@ -21,8 +24,10 @@ public struct SimulatorCreation: Sendable, Equatable {
 
     /// Creates a record.
     public init(
-        operation: String, path: String, query: String, body: String, identity: String, taskID: String?, status: Int, errorCode: String? = nil
+        operation: String, path: String, query: String, body: String, identity: String, taskID: String?, status: Int, errorCode: String? = nil,
+        projectID: String = ""
     ) {
+        self.projectID = projectID
         self.operation = operation
         self.path = path
         self.query = query

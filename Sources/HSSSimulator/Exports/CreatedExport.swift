@@ -5,6 +5,8 @@ struct CreatedExport: Sendable {
     /// The creation's number, from 1, in the order the simulator created them.
     var number: Int
     var operation: ExportOperation
+    /// The project it was created in: only that project's paths find it.
+    var projectID: String
     var taskID: String
     var taskName: String
     var fileID: String
@@ -19,8 +21,12 @@ struct CreatedExport: Sendable {
     static let defaultRows = 25
 
     /// A new task for `request` under `template`; `taskID`, `fileID` and `suffix` are fresh.
-    init(number: Int, request: ValidatedExport, template: SimulatorScenario.ExportTemplate, taskID: String, fileID: String, suffix: String) {
+    init(
+        number: Int, request: ValidatedExport, template: SimulatorScenario.ExportTemplate, taskID: String, fileID: String, suffix: String,
+        projectID: String
+    ) {
         self.number = number
+        self.projectID = projectID
         operation = request.operation
         self.taskID = taskID
         self.fileID = fileID

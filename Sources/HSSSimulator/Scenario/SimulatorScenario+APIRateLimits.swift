@@ -43,6 +43,16 @@ extension SimulatorScenario {
         }
     }
 
+    /// The per-source-IP limit of `api`: its `rate_limits_per_ip` override, else
+    /// `rate_limit_per_ip`, else `nil` (no per-IP limit).
+    func ipRateLimit(for api: SimulatorAPI) -> RateLimit? {
+        switch api {
+        case .query: return rateLimitsPerIP.query ?? rateLimitPerIP
+        case .download: return rateLimitsPerIP.download ?? rateLimitPerIP
+        case .create: return rateLimitsPerIP.create ?? rateLimitPerIP
+        }
+    }
+
     /// The template for tasks created by `operation`: its `export_templates` entry over
     /// `export_template`.
     func template(for operation: ExportOperation) -> ExportTemplate {

@@ -6,6 +6,7 @@ extension SimulatorScenario {
         let container = try decoder.container(keyedBy: ScenarioKey.self)
         try container.rejectUnknownKeys(allowed: [
             "project_id", "tokens", "access_keys", "rate_limit", "rate_limits", "latency", "tasks", "export_template", "export_templates", "faults",
+            "project_name", "projects", "metadata", "iam", "rate_limit_per_ip", "rate_limits_per_ip",
         ])
         self.init(
             projectID: try container.nonEmptyString("project_id"),
@@ -17,15 +18,35 @@ extension SimulatorScenario {
             rateLimits: try container.decodeIfPresent(APIRateLimits.self, forKey: "rate_limits") ?? APIRateLimits(),
             exportTemplate: try container.decodeIfPresent(ExportTemplate.self, forKey: "export_template"),
             exportTemplates: try Self.decodeTemplates(container),
-            faults: try container.decodeIfPresent(Faults.self, forKey: "faults") ?? Faults()
+            faults: try container.decodeIfPresent(Faults.self, forKey: "faults") ?? Faults(),
+            projectName: try container.decodeIfPresent(String.self, forKey: "project_name") ?? Self.defaultProjectName,
+            projects: try container.decodeIfPresent([Project].self, forKey: "projects") ?? [],
+            metadata: try container.decodeIfPresent(Metadata.self, forKey: "metadata"),
+            iam: try container.decodeIfPresent(IAM.self, forKey: "iam") ?? IAM(),
+            rateLimitPerIP: try container.decodeIfPresent(RateLimit.self, forKey: "rate_limit_per_ip"),
+            rateLimitsPerIP: try container.decodeIfPresent(APIRateLimits.self, forKey: "rate_limits_per_ip") ?? APIRateLimits()
         )
+        if projectName.isEmpty {
+            throw container.invalid("project_name", "must not be empty")
+        }
+        var projectIndex: [String: Int] = [:]
+        for (index, project) in projects.enumerated() {
+            if project.id == projectID {
+                throw container.invalid("projects", "projects[\(index)] has the id of project_id '\(projectID)'; list only the other projects")
+            }
+            if let first = projectIndex[project.id] {
+                throw container.invalid("projects", "duplicate project id '\(project.id)' (also projects[\(first)]); give every project its own id")
+            }
+            projectIndex[project.id] = index
+        }
         if let latency, latency < .zero {
             throw container.invalid("latency", "must not be negative")
         }
-        if tokens.isEmpty && accessKeys.isEmpty {
+        if tokens.isEmpty && accessKeys.isEmpty && metadata == nil && iam.users.isEmpty {
             throw container.invalid(
                 nil,
-                "accepts no credentials, so every request would get 401; add 'tokens: [my-token]' or 'access_keys: [{access_key: AK, secret_key: SK}]'"
+                "accepts no credentials, so every request would get 401; add 'tokens: [my-token]', 'access_keys: [{access_key: AK, secret_key: SK}]', "
+                    + "'metadata: {ttl: 1h}' or 'iam: {users: [{name: U, domain: D, password: P}]}'"
             )
         }
         if tokens.contains(where: \.isEmpty) {
@@ -62,6 +83,20 @@ extension SimulatorScenario {
         }
         if faults != Faults() {
             try container.encode(faults, forKey: "faults")
+        }
+        if projectName != Self.defaultProjectName {
+            try container.encode(projectName, forKey: "project_name")
+        }
+        if !projects.isEmpty {
+            try container.encode(projects, forKey: "projects")
+        }
+        try container.encodeIfPresent(metadata, forKey: "metadata")
+        if iam != IAM() {
+            try container.encode(iam, forKey: "iam")
+        }
+        try container.encodeIfPresent(rateLimitPerIP, forKey: "rate_limit_per_ip")
+        if rateLimitsPerIP != APIRateLimits() {
+            try container.encode(rateLimitsPerIP, forKey: "rate_limits_per_ip")
         }
     }
 

@@ -84,7 +84,20 @@ extension SimulatorScenario {
         #                  download_latency: DURATION, download_rate: SIZE per second}
         #   SIZE:         bytes, or with a unit: 64KB, 20MB, 1GB (1 MB = 1048576 bytes)
         #
-        # At least one token or access key is required; task ids must be unique.
+        #   project_name: the primary project's name for IAM's GET /v3/projects; default cn-north-4
+        #   projects:     more projects [{id, name}]; HSS routes accept their ids, exports created
+        #                 in a project belong to it, listed tasks to project_id
+        #   rate_limit_per_ip:  {requests, per} per source IP and API, besides per user; default off
+        #   rate_limits_per_ip: per-API overrides {create, query, download} of rate_limit_per_ip
+        #   metadata:     {ttl: DURATION, agency: NAME}: ECS metadata routes (PUT /meta-data/latest/api/token,
+        #                 GET /openstack/latest/securitykey); every key fetch issues temporary keys valid
+        #                 for ttl (default 24h), all acting as the user agency:NAME (default ecs-agency);
+        #                 attached: false is a server without an agency (key fetches get 401)
+        #   iam:          {users: [{name, domain, password}], token_ttl: DURATION (default 24h)}:
+        #                 POST /v3/auth/tokens (password logins); GET /v3/projects is always served
+        #
+        # At least one token, access key, metadata or IAM user is required; task ids
+        # and project ids must be unique.
 
         project_id: 0a1b2c3d4e5f60718293a4b5c6d7e8f9
 

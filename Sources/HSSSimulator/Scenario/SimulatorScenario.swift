@@ -9,13 +9,23 @@ import Yams
 /// key is an error that names it.
 ///
 /// ```yaml
-/// project_id: 0a1b2c3d4e5f60718293a4b5c6d7e8f9   # required; the {project_id} in every path
+/// project_id: 0a1b2c3d4e5f60718293a4b5c6d7e8f9   # required; the primary project, of the listed tasks
+/// project_name: cn-north-4                       # the primary project's name (GET /v3/projects); default cn-north-4
+/// projects:                                      # more projects: HSS routes accept their ids too
+///   - {id: 1b2c3d4e5f60718293a4b5c6d7e8f90a, name: cn-north-4_dev}
 /// tokens: [demo-token]                           # accepted X-Auth-Token values
 /// access_keys:                                   # accepted AK/SK pairs (SDK-HMAC-SHA256)
 ///   - access_key: HPUAEXAMPLEAK0000001
 ///     secret_key: ExampleSecretKey0000000000000000000000000
 /// rate_limit: {requests: 600, per: 60s}          # per user and API (token or AK); default 600 per 60s
 /// rate_limits: {download: {requests: 5, per: 1m}} # per-API overrides: create, query, download
+/// rate_limit_per_ip: {requests: 5, per: 60s}     # per source IP and API, besides per user; default off
+/// rate_limits_per_ip: {query: {requests: 10, per: 1m}} # per-API overrides of rate_limit_per_ip
+/// metadata: {ttl: 3s, agency: ecs-agency}        # ECS metadata routes; each key fetch issues keys valid for ttl
+///                                                # (attached: false: no agency, key fetches get 401)
+/// iam:                                           # POST /v3/auth/tokens (password logins), GET /v3/projects
+///   users: [{name: exporter, domain: my-account, password: secret}]
+///   token_ttl: 24h                               # default 24h
 /// latency: 20ms                                  # optional delay before every response
 /// tasks:
 ///   - id: export-vul-0001                        # required
@@ -48,10 +58,43 @@ import Yams
 /// Durations are written as in pipeline files (``DurationText``): numbers with units,
 /// `500ms`, `2s`, `1.5m`, `1h`, or several in a row, `1m30s`.
 ///
-/// At least one token or access key is required, and task ids must be unique.
+/// At least one token, access key, `metadata` or IAM user is required, and task ids must
+/// be unique. Project ids must be unique.
+///
+/// **Credentials and users.** Each credential acts as one user, the key of the per-user rate
+/// limits (which hold across projects: one user polling 12 projects has one budget):
+/// a listed token is the user `token#<n>` (its position), a listed access key `ak:<AK>`, an
+/// IAM token the user who logged in (`iam:<domain>/<name>`, valid until its `expires_at`,
+/// and in HSS routes only for the project it is scoped to when it is project-scoped), and
+/// every temporary key the metadata service issued the agency (`agency:<name>`). Temporary
+/// keys need their `X-Security-Token` and are refused from their `expires_at` on, with no
+/// grace: 401 `APIG.0307`, counted as an expired-credential rejection, like an expired IAM
+/// token.
+///
+/// **Projects.** Tasks listed under `tasks` belong to the primary project; an export created
+/// in a project belongs to that project, and a query or download from another project gets
+/// 404 as for an unknown task or file.
+///
+/// **Per-IP limits.** `rate_limit_per_ip` is off unless given, because on loopback every
+/// client is `127.0.0.1`: a default equal to the user limit would make independent test
+/// clients share one budget. When given, a request must fit both its user's window and its
+/// source IP's window for the API; only admitted requests count in either.
 public struct SimulatorScenario: Codable, Sendable, Equatable {
-    /// The only project id the simulator knows; other ids in a path get 404 `HSS.1004`.
+    /// The primary project: the listed tasks belong to it. Ids neither it nor `projects` has
+    /// get 404 `HSS.1004`.
     public var projectID: String
+    /// The primary project's name, for `GET /v3/projects?name=`; by default `cn-north-4`.
+    public var projectName: String
+    /// More projects whose ids HSS routes accept.
+    public var projects: [Project]
+    /// The ECS metadata service, or `nil` (the default) for none: its routes answer 404.
+    public var metadata: Metadata?
+    /// Password logins and the project list.
+    public var iam: IAM
+    /// The per-source-IP request limit of every API, or `nil` (the default) for none.
+    public var rateLimitPerIP: RateLimit?
+    /// Per-API overrides of `rateLimitPerIP`; an override applies even without `rateLimitPerIP`.
+    public var rateLimitsPerIP: APIRateLimits
     /// Accepted `X-Auth-Token` values. Secret: never logged.
     public var tokens: [String]
     /// Accepted access key pairs for `SDK-HMAC-SHA256`.
@@ -85,6 +128,12 @@ public struct SimulatorScenario: Codable, Sendable, Equatable {
     ///   - exportTemplate: How created tasks behave.
     ///   - exportTemplates: Per-kind templates, keyed by kind name.
     ///   - faults: Injected faults; by default none.
+    ///   - projectName: The primary project's name; by default `cn-north-4`.
+    ///   - projects: More projects; by default none.
+    ///   - metadata: The ECS metadata service; by default none.
+    ///   - iam: IAM users and token lifetime; by default no users.
+    ///   - rateLimitPerIP: The per-source-IP limit; by default none.
+    ///   - rateLimitsPerIP: Per-API overrides of the per-source-IP limit; by default none.
     public init(
         projectID: String,
         tokens: [String] = [],
@@ -95,7 +144,13 @@ public struct SimulatorScenario: Codable, Sendable, Equatable {
         rateLimits: APIRateLimits = APIRateLimits(),
         exportTemplate: ExportTemplate? = nil,
         exportTemplates: [String: ExportTemplate] = [:],
-        faults: Faults = Faults()
+        faults: Faults = Faults(),
+        projectName: String = SimulatorScenario.defaultProjectName,
+        projects: [Project] = [],
+        metadata: Metadata? = nil,
+        iam: IAM = IAM(),
+        rateLimitPerIP: RateLimit? = nil,
+        rateLimitsPerIP: APIRateLimits = APIRateLimits()
     ) {
         self.projectID = projectID
         self.tokens = tokens
@@ -107,6 +162,12 @@ public struct SimulatorScenario: Codable, Sendable, Equatable {
         self.exportTemplate = exportTemplate
         self.exportTemplates = exportTemplates
         self.faults = faults
+        self.projectName = projectName
+        self.projects = projects
+        self.metadata = metadata
+        self.iam = iam
+        self.rateLimitPerIP = rateLimitPerIP
+        self.rateLimitsPerIP = rateLimitsPerIP
     }
 
     /// Parses a scenario from YAML text.
@@ -151,6 +212,7 @@ extension SimulatorScenario: CustomStringConvertible {
     public var description: String {
         "SimulatorScenario(project_id: \(projectID), tokens: \(tokens.count), access_keys: \(accessKeys.map(\.accessKey)), "
             + "rate_limit: \(rateLimit.requests) per \(DurationText.format(rateLimit.per)), tasks: \(tasks.map(\.id)), "
-            + "export_templates: \(exportTemplates.keys.sorted()))"
+            + "export_templates: \(exportTemplates.keys.sorted()), projects: \(allProjects.map(\.id)), "
+            + "metadata: \(metadata.map { "ttl \(DurationText.format($0.ttl))" } ?? "off"), iam_users: \(iam.users.count))"
     }
 }

@@ -4,8 +4,11 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Accepts `X-Auth-Token` (one of the scenario tokens) or an `SDK-HMAC-SHA256` signature,
-/// and records who is calling in the context. Anything else is 401 `APIG.0301`.
+/// Accepts `X-Auth-Token` (a scenario token or an IAM-issued one) or an `SDK-HMAC-SHA256`
+/// signature (a scenario access key, or temporary keys from the metadata service with their
+/// `X-Security-Token`), and records who is calling in the context. Anything else is 401
+/// `APIG.0301`; an expired IAM token or temporary key is 401 `APIG.0307`, counted in the
+/// statistics as an expired-credential rejection.
 ///
 /// A token is checked first when both are present: the SDK never sends both, and a token
 /// caller may carry a stray `Authorization` header from a proxy.
@@ -13,14 +16,24 @@ struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = SimulatorRequestContext
 
     let tokens: [String]
+    let state: SimulatorState
     let verifier: SignatureVerifier
+    let staticAccessKeys: Set<String>
+    let maximumClockSkew: Duration?
+    /// The one user every metadata-issued key acts as.
+    let agencyUser: String
 
     static let authTokenHeader = HTTPField.Name("X-Auth-Token")!
+    static let securityTokenHeader = HTTPField.Name("X-Security-Token")!
     /// Larger bodies are refused rather than buffered; HSS request bodies are small JSON.
     static let maximumBodySize = 1 << 20
 
-    init(scenario: SimulatorScenario, maximumClockSkew: Duration?) {
+    init(scenario: SimulatorScenario, state: SimulatorState, maximumClockSkew: Duration?) {
         tokens = scenario.tokens
+        self.state = state
+        self.maximumClockSkew = maximumClockSkew
+        staticAccessKeys = Set(scenario.accessKeys.map(\.accessKey))
+        agencyUser = "agency:\(scenario.metadata?.agency ?? SimulatorScenario.Metadata.defaultAgency)"
         verifier = SignatureVerifier(
             secretKeys: Dictionary(scenario.accessKeys.map { ($0.accessKey, $0.secretKey) }, uniquingKeysWith: { _, last in last }),
             maximumClockSkew: maximumClockSkew
@@ -31,25 +44,30 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var request = request
         var context = context
         if let token = request.headers[Self.authTokenHeader] {
-            guard let index = tokens.firstIndex(where: { Hex.constantTimeEquals($0, token) }) else {
-                throw HSSAPIError.unauthorized(
-                    "the X-Auth-Token is not valid for this project; get a new token from IAM (the simulator accepts the scenario's 'tokens')")
+            context.user = try await tokenUser(token, context: context)
+        } else if let authorization = request.headers[.authorization] {
+            let body = Array(try await request.collectBody(upTo: Self.maximumBodySize).readableBytesView)
+            var verifier = self.verifier
+            var temporaryUser: String?
+            if let accessKey = Self.accessKey(in: authorization), !staticAccessKeys.contains(accessKey),
+                let temporary = await state.temporaryKey(accessKey: accessKey)
+            {
+                try await checkTemporaryKey(accessKey, temporary, request: request)
+                verifier = SignatureVerifier(secretKeys: [accessKey: temporary.secretKey], maximumClockSkew: maximumClockSkew)
+                temporaryUser = agencyUser
             }
-            context.user = "token#\(index + 1)"
-        } else if request.headers[.authorization] != nil {
-            let body = try await request.collectBody(upTo: Self.maximumBodySize)
             let result = verifier.verify(
                 method: request.method.rawValue,
                 rawPath: request.uri.path,
                 rawQuery: request.uri.query,
                 host: request.head.authority ?? "",
                 headers: request.headers.map { (name: $0.name.rawName, value: $0.value) },
-                body: Array(body.readableBytesView)
+                body: body
             )
             switch result {
             case .valid(let accessKey):
-                try Self.checkDeclaredPayload(request, body: Array(body.readableBytesView))
-                context.user = "ak:\(accessKey)"
+                try Self.checkDeclaredPayload(request, body: body)
+                context.user = temporaryUser ?? "ak:\(accessKey)"
             case .invalid(let reason):
                 context.logger.info("AK/SK verification failed", metadata: ["reason": "\(reason)"])
                 throw HSSAPIError.unauthorized(reason)
@@ -60,6 +78,65 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         context.logger[metadataKey: "user"] = .string(context.user ?? "")
         return try await next(request, context)
+    }
+
+    /// The user of a scenario token or an unexpired IAM token; a project-scoped IAM token is
+    /// good for its own project's paths only.
+    private func tokenUser(_ token: String, context: Context) async throws -> String {
+        if let index = tokens.firstIndex(where: { Hex.constantTimeEquals($0, token) }) {
+            return "token#\(index + 1)"
+        }
+        guard let issued = await state.iamToken(token) else {
+            throw HSSAPIError.unauthorized(
+                "the X-Auth-Token is not valid for this project; get a new token from IAM (the simulator accepts the scenario's 'tokens' and tokens from POST /v3/auth/tokens)"
+            )
+        }
+        guard Date() < issued.expiresAt else {
+            await state.recordExpired(.iamToken)
+            throw HSSAPIError.credentialExpired(
+                "the X-Auth-Token expired at \(MicrosecondTimestamp.format(issued.expiresAt)); get a new one from IAM (POST /v3/auth/tokens) before expires_at"
+            )
+        }
+        if let raw = context.parameters.get("project_id") {
+            let projectID = HSSPercentEncoding.decode(raw)
+            switch issued.scope {
+            case .project(let scoped) where scoped != projectID:
+                throw HSSAPIError.unauthorized(
+                    "the X-Auth-Token is scoped to project '\(scoped)', not '\(projectID)'; get a token scoped to this project (scope.project.id)")
+            case .domain:
+                throw HSSAPIError.unauthorized(
+                    "the X-Auth-Token is not scoped to a project; HSS needs a project-scoped token (scope: {project: {id: '\(projectID)'}})")
+            default: break
+            }
+        }
+        return issued.user
+    }
+
+    /// Temporary keys need their own security token and are refused from `expires_at` on,
+    /// with no grace, so a client that signs with keys a moment too old is caught.
+    private func checkTemporaryKey(_ accessKey: String, _ temporary: IssuedCredentials.TemporaryKey, request: Request) async throws {
+        guard let sent = request.headers[Self.securityTokenHeader] else {
+            throw HSSAPIError.unauthorized(
+                "access key '\(accessKey)' is a temporary key; send its securitytoken in X-Security-Token")
+        }
+        guard Hex.constantTimeEquals(sent, temporary.securityToken) else {
+            throw HSSAPIError.unauthorized(
+                "the X-Security-Token is not the one issued with access key '\(accessKey)'; send the securitytoken fetched together with the key")
+        }
+        guard Date() < temporary.expiresAt else {
+            await state.recordExpired(.temporaryKey)
+            throw HSSAPIError.credentialExpired(
+                "the security token of access key '\(accessKey)' expired at \(MicrosecondTimestamp.format(temporary.expiresAt)); "
+                    + "fetch new keys from the metadata service before expires_at")
+        }
+    }
+
+    /// The `Access=` value of an `SDK-HMAC-SHA256` authorization, or `nil`; the verifier
+    /// checks the rest.
+    static func accessKey(in authorization: String) -> String? {
+        guard let range = authorization.range(of: "Access=") else { return nil }
+        let value = authorization[range.upperBound...].prefix { $0 != "," && $0 != " " }
+        return value.isEmpty ? nil : String(value)
     }
 
     static let contentSHA256Header = HTTPField.Name("X-Sdk-Content-Sha256")!

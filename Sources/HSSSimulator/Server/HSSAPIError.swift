@@ -19,14 +19,20 @@ struct HSSAPIError: Error {
         .init(status: 401, code: "APIG.0301", message: "Incorrect IAM authentication information: \(reason)")
     }
 
-    static func throttled(retryAfterSeconds: Int, limit: SimulatorScenario.RateLimit, api: SimulatorAPI) -> Self {
+    static func throttled(retryAfterSeconds: Int, limit: SimulatorScenario.RateLimit, api: SimulatorAPI, bySourceIP: Bool = false) -> Self {
         .init(
             status: 429, code: "APIG.0308",
             message:
-                "The request is throttled: more than \(limit.requests) requests per \(DurationText.format(limit.per)) for this user on the \(api) API; "
+                "The request is throttled: more than \(limit.requests) requests per \(DurationText.format(limit.per)) for this \(bySourceIP ? "source IP" : "user") on the \(api) API; "
                 + "retry after \(retryAfterSeconds) s",
             retryAfterSeconds: retryAfterSeconds
         )
+    }
+
+    /// A credential used at or after its expiry: 401 `APIG.0307`, the gateway's answer to an
+    /// expired token (a temporary key's security token is one too).
+    static func credentialExpired(_ detail: String) -> Self {
+        .init(status: 401, code: "APIG.0307", message: "The token must be updated: \(detail)")
     }
 
     static func projectHeaderMismatch(header: String, path: String) -> Self {

@@ -9,7 +9,10 @@ import Hummingbird
 /// the statistics it returns. The answer holds no credentials:
 ///
 /// ```json
-/// {"total_requests": 12, "throttled_requests": 0, "unauthorized_requests": 0,
+/// {"total_requests": 12, "throttled_requests": 0, "throttled_by_api": {}, "throttled_by_user": {}, "throttled_by_ip": {},
+///  "unauthorized_requests": 0, "expired_credential_rejections": 0, "expired_credential_rejections_by_kind": {},
+///  "metadata": {"session_tokens": 1, "security_keys": 3, "refusals": 0},
+///  "iam": {"tokens_issued": 0, "token_refusals": 0, "project_requests": 1},
 ///  "clock_started_at": "2026-11-29T15:14:45.147Z", "clock_started_at_unix": 1795965285.147321,
 ///  "tasks": {"t1": {"polls": 4, "steps": [{"step": 0, "first_poll_s": 0}, {"step": 1, "first_poll_s": 2.5031}]}},
 ///  "downloads": {"file-t1": 1}}
@@ -67,7 +70,27 @@ enum SimulatorControlRoute {
             ("total_requests", .integer(statistics.totalRequests)),
             ("throttled_requests", .integer(statistics.throttledRequests)),
             ("throttled_by_api", .object(counts(statistics.throttledByAPI))),
+            ("throttled_by_user", .object(nestedCounts(statistics.throttledByUser))),
+            ("throttled_by_ip", .object(nestedCounts(statistics.throttledByIP))),
             ("unauthorized_requests", .integer(statistics.unauthorizedRequests)),
+            ("expired_credential_rejections", .integer(statistics.expiredCredentialRejections)),
+            ("expired_credential_rejections_by_kind", .object(counts(statistics.expiredCredentialRejectionsByKind))),
+            (
+                "metadata",
+                .object([
+                    ("session_tokens", .integer(statistics.metadataSessionTokens)),
+                    ("security_keys", .integer(statistics.metadataSecurityKeys)),
+                    ("refusals", .integer(statistics.metadataRefusals)),
+                ])
+            ),
+            (
+                "iam",
+                .object([
+                    ("tokens_issued", .integer(statistics.iamTokensIssued)),
+                    ("token_refusals", .integer(statistics.iamTokenRefusals)),
+                    ("project_requests", .integer(statistics.iamProjectRequests)),
+                ])
+            ),
             ("clock_started_at", timeline.clockStartedAt.map { .string(RFC3339.format($0)) } ?? .null),
             ("clock_started_at_unix", timeline.clockStartedAt.map { .number(($0.timeIntervalSince1970 * 1e6).rounded() / 1e6) } ?? .null),
             ("tasks", .object(tasks)),
@@ -79,6 +102,7 @@ enum SimulatorControlRoute {
                     ("total", .integer(statistics.creations)),
                     ("exports", .array(exports)),
                     ("duplicates", .array(statistics.duplicateExports.map(JSONValue.string))),
+                    ("by_project", .object(counts(statistics.creationsByProject))),
                 ])
             ),
         ])
@@ -100,6 +124,7 @@ enum SimulatorControlRoute {
                             ("task_id", JSONValue(creation.taskID)),
                             ("status", .integer(creation.status)),
                             ("error_code", JSONValue(creation.errorCode)),
+                            ("project_id", .string(creation.projectID)),
                         ])
                     })
             )
@@ -108,6 +133,10 @@ enum SimulatorControlRoute {
 
     private static func counts(_ counts: [String: Int]) -> [(key: String, value: JSONValue)] {
         counts.sorted { $0.key < $1.key }.map { (key: $0.key, value: JSONValue.integer($0.value)) }
+    }
+
+    private static func nestedCounts(_ counts: [String: [String: Int]]) -> [(key: String, value: JSONValue)] {
+        counts.sorted { $0.key < $1.key }.map { (key: $0.key, value: JSONValue.object(self.counts($0.value))) }
     }
 
     /// Seconds, rounded to the microsecond.

@@ -12,19 +12,22 @@ extension SimulatorRoutes {
     /// Every request that gets here (authenticated, not throttled, right project) is logged
     /// for `/_simulator/creations`, refused ones too.
     func create(_ operation: ExportOperation, _ request: Request, _ context: SimulatorRequestContext) async throws -> Response {
-        try checkProject(request, context)
+        let projectID = try checkProject(request, context)
         var request = request
         // AK/SK requests were buffered by the authentication; token requests are read here.
         let body = Array(try await request.collectBody(upTo: AuthenticationMiddleware.maximumBodySize).readableBytesView)
         let rawQuery = request.uri.query
+        let identity = ExportIdentity.make(operation: operation.operation, rawQuery: rawQuery, body: body)
         var record = SimulatorCreation(
             operation: operation.operation,
             path: request.uri.path,
             query: rawQuery ?? "",
             body: String(decoding: body, as: UTF8.self),
-            identity: ExportIdentity.make(operation: operation.operation, rawQuery: rawQuery, body: body),
+            // One export created in each of several projects is not a duplicate.
+            identity: projectID == scenario.projectID ? identity : "\(identity) project:\(projectID)",
             taskID: nil,
-            status: 400
+            status: 400,
+            projectID: projectID
         )
         let validated: ValidatedExport
         do {

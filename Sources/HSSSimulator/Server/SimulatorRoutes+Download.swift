@@ -12,19 +12,19 @@ extension SimulatorRoutes {
     /// full `Content-Length`. The `truncate_downloads` fault cuts off the first downloads of
     /// each file mid-body by closing the connection.
     func download(_ request: Request, _ context: SimulatorRequestContext) async throws -> Response {
-        try checkProject(request, context)
+        let projectID = try checkProject(request, context)
         let fileID = try parameter("file_id", context)
         let fileName: String
         let size: Int
         let source: DownloadSource
-        if let task = scenario.task(fileID: fileID) {
+        if projectID == scenario.projectID, let task = scenario.task(fileID: fileID) {
             let stem = task.fileName.hasSuffix(".zip") ? String(task.fileName.dropLast(4)) : task.fileName
             let csv =
                 "task_id,task_name,file_id\r\n"
                 + [task.id, task.name, task.fileID].map(CSVRowGenerator.quoted).joined(separator: ",") + "\r\n"
             let bytes = StoredZip.make(fileName: "\(stem).csv", contents: Array(csv.utf8))
             (fileName, size, source) = (task.fileName, bytes.count, .bytes(bytes))
-        } else if let created = await state.createdTask(fileID: fileID) {
+        } else if let created = await state.createdTask(fileID: fileID), created.projectID == projectID {
             let zip = created.zip
             (fileName, size, source) = (created.fileName, zip.totalSize, .zip(zip))
         } else {

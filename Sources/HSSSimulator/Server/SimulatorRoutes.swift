@@ -30,17 +30,18 @@ struct SimulatorRoutes {
         // Faults first: a proxy's failure in front of HSS does not spend HSS's budget.
         group.group()
             .add(middleware: FaultMiddleware(state: state, route: api.faultRoute))
-            .add(middleware: RateLimitMiddleware(state: state, api: api, limit: scenario.rateLimit(for: api)))
+            .add(
+                middleware: RateLimitMiddleware(state: state, api: api, limit: scenario.rateLimit(for: api), ipLimit: scenario.ipRateLimit(for: api)))
     }
 
     /// `GET /v5/{project_id}/export-task/{task_id}`: the next answer of the task's script.
     func exportTask(_ request: Request, _ context: SimulatorRequestContext) async throws -> Response {
-        try checkProject(request, context)
+        let projectID = try checkProject(request, context)
         let taskID = try parameter("task_id", context)
         let fields: (name: String, fileID: String, fileName: String)
-        if let task = scenario.task(id: taskID) {
+        if projectID == scenario.projectID, let task = scenario.task(id: taskID) {
             fields = (task.name, task.fileID, task.fileName)
-        } else if let created = await state.createdTask(id: taskID) {
+        } else if let created = await state.createdTask(id: taskID), created.projectID == projectID {
             fields = (created.taskName, created.fileID, created.fileName)
         } else {
             throw HSSAPIError.taskNotFound(taskID)
@@ -84,13 +85,16 @@ struct SimulatorRoutes {
         return HSSPercentEncoding.decode(raw)
     }
 
-    func checkProject(_ request: Request, _ context: SimulatorRequestContext) throws {
+    /// The path's project id, checked against `X-Project-Id` and the scenario's projects.
+    @discardableResult
+    func checkProject(_ request: Request, _ context: SimulatorRequestContext) throws -> String {
         let projectID = try parameter("project_id", context)
         if let header = request.headers[Self.projectHeader], header != projectID {
             throw HSSAPIError.projectHeaderMismatch(header: header, path: projectID)
         }
-        guard projectID == scenario.projectID else {
+        guard scenario.knows(projectID: projectID) else {
             throw HSSAPIError.projectNotFound(projectID)
         }
+        return projectID
     }
 }

@@ -6,13 +6,16 @@ actor SimulatorState {
     /// Set when the simulator stops: a stalled answer ends then, since the server does not
     /// read a stalled connection and so may never see its client hang up.
     nonisolated let stopping = StopSignal()
-    private var statistics = SimulatorStatistics()
-    private let scenario: SimulatorScenario
+    /// Internal, not private, for the extensions in other files (credentials).
+    var statistics = SimulatorStatistics()
+    let scenario: SimulatorScenario
+    var issued = IssuedCredentials()
     /// Scenario tasks in file order, then created tasks in creation order.
     private var taskIDs: [String]
     private var players: [String: TaskScriptPlayer]
-    /// One limiter per API, made on first use.
+    /// One limiter per API, made on first use: per user, and per source IP.
     private var rateLimiters: [SimulatorAPI: SlidingWindowRateLimiter] = [:]
+    private var ipRateLimiters: [SimulatorAPI: SlidingWindowRateLimiter] = [:]
     private var created: [String: CreatedExport] = [:]
     private var createdByFile: [String: String] = [:]
     private var creationLog: [SimulatorCreation] = []
@@ -69,21 +72,41 @@ actor SimulatorState {
         statistics.unauthorizedRequests += 1
     }
 
-    /// Counts the request against `user`'s window for `api`; a rejection is counted as throttled.
-    func admit(user: String, api: SimulatorAPI) -> SlidingWindowRateLimiter.Decision {
+    /// Counts the request against `user`'s window for `api` and, when the scenario limits
+    /// source IPs, against `ip`'s; it is admitted only when both have room, and then counted
+    /// in both. A rejection is counted as throttled, per user or per IP by the limit that refused it.
+    func admit(user: String, ip: String, api: SimulatorAPI) -> RateLimitRefusal? {
+        let now = clock.now
         let limit = scenario.rateLimit(for: api)
         var limiter = rateLimiters[api] ?? SlidingWindowRateLimiter(limit: limit.requests, window: limit.per)
-        let decision = limiter.admit(user: user, at: clock.now)
-        rateLimiters[api] = limiter
-        if decision != .allowed {
-            statistics.throttledRequests += 1
-            statistics.throttledByAPI[api.description, default: 0] += 1
+        let userWait = limiter.retryAfter(user: user, at: now)
+        var ipLimiter = scenario.ipRateLimit(for: api).map { limit in
+            ipRateLimiters[api] ?? SlidingWindowRateLimiter(limit: limit.requests, window: limit.per)
         }
-        return decision
+        let ipWait = ipLimiter?.retryAfter(user: ip, at: now)
+        if userWait == nil && ipWait == nil {
+            limiter.record(user: user, at: now)
+            rateLimiters[api] = limiter
+            if var ipLimiter {
+                ipLimiter.record(user: ip, at: now)
+                ipRateLimiters[api] = ipLimiter
+            }
+            return nil
+        }
+        statistics.throttledRequests += 1
+        statistics.throttledByAPI[api.description, default: 0] += 1
+        if userWait != nil {
+            statistics.throttledByUser[user, default: [:]][api.description, default: 0] += 1
+        }
+        if ipWait != nil {
+            statistics.throttledByIP[ip, default: [:]][api.description, default: 0] += 1
+        }
+        return RateLimitRefusal(retryAfterSeconds: max(userWait ?? 0, ipWait ?? 0), byUser: userWait != nil, byIP: ipWait != nil)
     }
 
     /// Makes a task for a valid create request and records the request.
     func create(_ request: ValidatedExport, record: SimulatorCreation) -> CreatedExport {
+        let projectID = record.projectID
         let taskID = Self.uuid()
         let fileID = Self.uuid()
         let export = CreatedExport(
@@ -92,7 +115,8 @@ actor SimulatorState {
             template: scenario.template(for: request.operation),
             taskID: taskID,
             fileID: fileID,
-            suffix: String(fileID.prefix(8))
+            suffix: String(fileID.prefix(8)),
+            projectID: projectID
         )
         created[taskID] = export
         createdByFile[fileID] = taskID
@@ -100,6 +124,7 @@ actor SimulatorState {
         taskIDs.append(taskID)
         statistics.creations += 1
         statistics.exports[record.identity, default: 0] += 1
+        statistics.creationsByProject[projectID, default: 0] += 1
         var record = record
         record.taskID = taskID
         record.status = 200

@@ -20,15 +20,29 @@ struct SlidingWindowRateLimiter {
     }
 
     mutating func admit(user: String, at now: ContinuousClock.Instant) -> Decision {
+        if let seconds = retryAfter(user: user, at: now) {
+            return .throttled(retryAfterSeconds: seconds)
+        }
+        record(user: user, at: now)
+        return .allowed
+    }
+
+    /// The whole seconds (at least 1) until `user` may make another request, or `nil` when it
+    /// may now. Counts nothing, so that a request checked against several limiters is recorded
+    /// in all of them or in none.
+    func retryAfter(user: String, at now: ContinuousClock.Instant) -> Int? {
+        let times = accepted[user, default: []].filter { now - $0 < window }
+        guard times.count >= limit else { return nil }
+        let wait = times[0] + window - now
+        let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
+        return max(1, Int(seconds.rounded(.up)))
+    }
+
+    /// Counts an admitted request of `user`.
+    mutating func record(user: String, at now: ContinuousClock.Instant) {
         var times = accepted[user, default: []]
         times.removeAll { now - $0 >= window }
-        defer { accepted[user] = times }
-        guard times.count < limit else {
-            let wait = times[0] + window - now
-            let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
-            return .throttled(retryAfterSeconds: max(1, Int(seconds.rounded(.up))))
-        }
         times.append(now)
-        return .allowed
+        accepted[user] = times
     }
 }
