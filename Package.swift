@@ -26,6 +26,8 @@ let package = Package(
         .library(name: "ExecStage", targets: ["ExecStage"]),
         // The command line as a library, for binaries with their own stages.
         .library(name: "HSSExportCommand", targets: ["HSSExportCommand"]),
+        // Combining a sharded run's outputs, for binaries with their own merge step.
+        .library(name: "ShardMerge", targets: ["ShardMerge"]),
     ],
     dependencies: [
         // The command line's parsing, help and completions.
@@ -154,6 +156,13 @@ let package = Package(
             ]
         ),
 
+        // MARK: - Merging a sharded run's outputs
+
+        .target(
+            name: "ShardMerge",
+            dependencies: ["ExportStageKit", "ExportPipeline", "JSONLinesStage", "CSVStage", "GzipManifestStage"]
+        ),
+
         // MARK: - Command line
 
         .target(
@@ -170,6 +179,7 @@ let package = Package(
                 "PrometheusTextfileStage",
                 "GzipManifestStage",
                 "ExecStage",
+                "ShardMerge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -251,7 +261,7 @@ let package = Package(
             name: "HSSExportCommandTests",
             dependencies: [
                 "HSSExportCommand", "HSSSimulator", "ExportPipeline", "ExportStageKit", "ExportStageTesting", "ExportArchive", "GzipManifestStage",
-                "TestSupport",
+                "ShardMerge", "JSONLinesStage", "CSVStage", "TestSupport",
                 "hss-export",
                 .product(name: "Logging", package: "swift-log"),
             ]

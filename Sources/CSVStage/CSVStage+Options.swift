@@ -9,7 +9,8 @@ extension CSVStage {
         ),
         StageOption(
             "columns", .stringList, default: .stringList(ExportResult.fieldNames),
-            help: "The record fields to write as columns, in this order (default: all fields in their documented order)."
+            help:
+                "The record fields to write as columns, in this order (default: all fields in their documented order, with 'source' before project_id in a pipeline with sources:)."
         ),
         StageOption(
             "header", .bool, default: .bool(true),
@@ -41,19 +42,25 @@ extension CSVStage {
     }
 
     /// Checks the well-typed options that can still be wrong and builds the format.
-    static func format(from options: StageOptions) throws(StageOptionError) -> CSVFormat {
-        let columns = options.stringList("columns") ?? ExportResult.fieldNames
+    static func format(from options: StageOptions, multiSource: Bool = false) throws(StageOptionError) -> CSVFormat {
+        // The header is fixed before the first record, so whether records
+        // carry `source` comes from the pipeline, not from them.
+        // (The options hold the declared default when the file sets none.)
+        var columns = options.stringList("columns") ?? ExportResult.fieldNames
+        if multiSource, columns == ExportResult.fieldNames { columns = ExportResult.fieldNames(withSource: true) }
+        let known = ExportResult.fieldNames(withSource: true)
         guard !columns.isEmpty else {
             throw StageOptionError(
                 option: "columns", message: "lists no column",
-                fix: "name at least one of " + ExportResult.fieldNames.joined(separator: ", ") + ", or omit columns to write them all"
+                fix: "name at least one of " + known.joined(separator: ", ") + ", or omit columns to write them all"
             )
         }
         var indices: [Int] = []
         for column in columns {
-            guard let index = ExportResult.fieldNames.firstIndex(of: column) else {
-                let valid = "valid columns: " + ExportResult.fieldNames.joined(separator: ", ")
-                let hint = Suggestion.closest(to: column, in: ExportResult.fieldNames).map { "did you mean '\($0)'? " } ?? ""
+            let found = column == ExportResult.sourceFieldName ? ExportResult.sourceFieldIndex : ExportResult.fieldNames.firstIndex(of: column)
+            guard let index = found else {
+                let valid = "valid columns: " + known.joined(separator: ", ")
+                let hint = Suggestion.closest(to: column, in: known).map { "did you mean '\($0)'? " } ?? ""
                 throw StageOptionError(option: "columns", message: "unknown column '\(column)'", fix: hint + valid)
             }
             guard !indices.contains(index) else {

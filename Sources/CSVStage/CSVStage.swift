@@ -15,6 +15,9 @@ public import ExportStageKit
 /// task-3,"'=cmd|' /C calc'!A0, ""quoted""",failure,...,run-1
 /// ```
 ///
+/// In a pipeline with `sources:` the default columns include `source`
+/// (before `project_id`); with a single `source:` they are as they always were.
+///
 /// In `overwrite` mode rows stream into a temp file beside the output, which
 /// `finish` renames over it, so a run that dies early leaves the old file as
 /// it was. In `append` mode the rows are kept until `finish`, which adds them
@@ -48,7 +51,7 @@ public actor CSVStage: ExportStage {
             throw StageOptionError(option: "path", message: "is required", fix: "set path to the .csv file to write")
         }
         self.path = path
-        format = try Self.format(from: options)
+        format = try Self.format(from: options, multiSource: !context.sourceNames.isEmpty)
         writesHeader = options.bool("header") ?? true
         mode = try OutputMode(option: options.string("mode"))
     }

@@ -24,6 +24,7 @@ public struct HSSExportCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, ValidateCommand.self, StagesCommand.self, QueryCommand.self,
             WaitCommand.self, SimulateCommand.self, DemoCommand.self, VerifyCommand.self, StateCommand.self,
+            MergeCommand.self, CredentialsCommand.self,
         ]
     )
 

@@ -8,7 +8,7 @@ extension PrometheusTextfileStage {
 
         /// Labels the stage sets itself; an extra label with one of these
         /// names would produce two labels of the same name on one series.
-        public static let reservedLabelNames: [String] = ["task_id", "task_name", "outcome", "task_status", "file_id", "file_name"]
+        public static let reservedLabelNames: [String] = ["source", "task_id", "task_name", "outcome", "task_status", "file_id", "file_name"]
 
         /// The longest label value written, in bytes of UTF-8 before escaping;
         /// a longer one (a task or file name from HSS, an extra label) is cut

@@ -50,6 +50,18 @@ extension PrometheusTextfileStage {
             text.sample(tasksName, labels: labels, value: String(summary.count(of: outcome)))
         }
 
+        if !sourceTotals.isEmpty {
+            let sourceTasksName = prefix + "_source_tasks"
+            text.family(sourceTasksName, help: "Tasks of the last run, by source and outcome.")
+            for (source, outcomes) in sourceTotals {
+                for outcome in TaskOutcome.allCases {
+                    let labels = ExpositionText.joinLabels(
+                        constantLabels, ExpositionText.label("source", source), ExpositionText.label("outcome", outcome.rawValue))
+                    text.sample(sourceTasksName, labels: labels, value: String(outcomes[outcome] ?? 0))
+                }
+            }
+        }
+
         let durationName = prefix + "_run_duration_seconds"
         text.family(durationName, help: "Seconds from the start of the last run's polling to the end of its last task.")
         text.sample(durationName, labels: constantLabels, value: ExpositionText.seconds(summary.durationSeconds))

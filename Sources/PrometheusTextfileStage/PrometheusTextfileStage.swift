@@ -8,7 +8,9 @@ import Foundation
 /// replaced wholesale on every run. With `per_task` (the default) each task
 /// gets an outcome state set, an info series, its wait time and poll count;
 /// the run-level series (tasks by outcome, duration, end time, last success)
-/// are always written:
+/// are always written. In a pipeline with `sources:` the per-task series
+/// carry a `source` label, and `<prefix>_source_tasks{source,outcome}` gives
+/// each source's tasks by outcome (a `source:` pipeline's file is unchanged):
 ///
 /// ```
 /// # HELP hss_export_tasks Tasks of the last run, by outcome.
@@ -55,10 +57,18 @@ public actor PrometheusTextfileStage: ExportStage {
     private(set) var tasks: [TaskSeries] = []
     /// The extra labels, escaped once.
     let constantLabels: String
-    /// Where each task id sits in ``tasks``, so a repeated id replaces its
-    /// earlier record instead of producing duplicate series, which would make
-    /// node_exporter reject the whole file.
-    private var taskPositions: [String: Int] = [:]
+    /// Where each (source, task id) sits in ``tasks``, so a repeated id
+    /// replaces its earlier record instead of producing duplicate series,
+    /// which would make node_exporter reject the whole file.
+    private var taskPositions: [TaskKey: Int] = [:]
+    /// Tasks by outcome for each source of a `sources:` pipeline, in the
+    /// order their records came (file order), for the per-source totals.
+    private(set) var sourceTotals: [(source: String, outcomes: [TaskOutcome: Int])] = []
+
+    private struct TaskKey: Hashable {
+        var source: String?
+        var taskID: String
+    }
 
     /// Builds the stage from its pipeline-file options.
     public init(options: StageOptions, context: StageBuildContext) throws {
@@ -70,7 +80,7 @@ public actor PrometheusTextfileStage: ExportStage {
                 path: path,
                 prefix: options.string("prefix") ?? Configuration.defaultPrefix,
                 perTask: options.bool("per_task") ?? true,
-                extraLabels: options.stringMap("extra_labels") ?? []
+                extraLabels: context.addingShardLabel(to: options.stringMap("extra_labels") ?? [])
             ))
     }
 
@@ -82,12 +92,21 @@ public actor PrometheusTextfileStage: ExportStage {
 
     /// Keeps what the per-task series need of `result` (nothing without `per_task`).
     public func receive(_ result: ExportResult, context: RunContext) async throws {
+        if let source = result.source {
+            // Totals count every record, as `<prefix>_tasks` does.
+            if let position = sourceTotals.firstIndex(where: { $0.source == source }) {
+                sourceTotals[position].outcomes[result.outcome, default: 0] += 1
+            } else {
+                sourceTotals.append((source, [result.outcome: 1]))
+            }
+        }
         guard configuration.perTask else { return }
         let series = TaskSeries(result, constantLabels: constantLabels)
-        if let position = taskPositions[result.taskID] {
+        let key = TaskKey(source: result.source, taskID: result.taskID)
+        if let position = taskPositions[key] {
             tasks[position] = series
         } else {
-            taskPositions[result.taskID] = tasks.count
+            taskPositions[key] = tasks.count
             tasks.append(series)
         }
     }

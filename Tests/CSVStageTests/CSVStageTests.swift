@@ -129,7 +129,7 @@ struct CSVStageTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let valid =
-            "valid columns: task_id, task_name, task_status, file_id, file_name, project_id, region, enterprise_project_id, outcome, error, polls, first_polled_at, finished_at, wait_seconds, run_id, export, download_path, download_bytes, download_sha256"
+            "valid columns: task_id, task_name, task_status, file_id, file_name, source, project_id, region, enterprise_project_id, outcome, error, polls, first_polled_at, finished_at, wait_seconds, run_id, export, download_path, download_bytes, download_sha256"
         let misspelt = try stageRefusal("path: out.csv\ncolumns: [task_id, task_nme]", in: directory)
         #expect(misspelt?.option == "columns")
         #expect(misspelt?.description == "option 'columns': unknown column 'task_nme'; did you mean 'task_name'? " + valid)

@@ -111,7 +111,6 @@ import Testing
             """)
         #expect(
             found == [
-                "p.yaml:3:3: error: missing key 'project_id' in 'source'; add 'project_id: <your project id>' (IAM console, My Credentials, Projects)",
                 "p.yaml:4:3: error: unknown key 'projct_id' in 'source'; did you mean 'project_id'?",
                 "p.yaml:5:12: error: task 'a' is listed twice; remove the duplicate",
                 "p.yaml:7:12: error: 'timeout' must be a duration, not '10 minutes'; write a number with a unit: 500ms, 30s, 15m or 2h",

@@ -75,6 +75,68 @@ import Testing
         #expect(succeeded > 0)
     }
 
+    /// A random run with 2 to 6 budget groups (tasks assigned at random), one
+    /// refused outright in about a fifth of the runs.
+    static func randomGroupedConfiguration(seed: UInt64) -> RequestPlanSimulation.Configuration {
+        var configuration = randomConfiguration(seed: seed)
+        let random = RandomSource.seeded(seed &* 31 &+ 7)
+        let groups = 2 + Int(random.next() % 5)
+        configuration.groups = configuration.finishTimes.indices.map { _ in Int(random.next() % UInt64(groups)) }
+        if random.next() % 5 == 0 { configuration.refusedGroups = [Int(random.next() % UInt64(groups))] }
+        return configuration
+    }
+
+    /// Several credentials in one run: each budget group keeps its own
+    /// budget per kind as the server counts it, every task still ends by its
+    /// deadline, a refused group costs one request and ends only its own
+    /// tasks, and no group sends a second request before its first answer.
+    @Test func severalBudgetGroupsEachKeepTheirOwnBudgetOverFiveHundredRandomRuns() async {
+        var succeeded = 0
+        var refusedRuns = 0
+        for seed in UInt64(1)...500 {
+            await Task.yield()
+            let configuration = Self.randomGroupedConfiguration(seed: seed)
+            let run = RequestPlanSimulation.run(configuration)
+            let label =
+                "seed \(seed): \(configuration.finishTimes.count) tasks in groups \(Set(configuration.groups).sorted()), \(configuration.policy)"
+            #expect(run.finished, "the plan got stuck: \(label)")
+            #expect(run.overBudget == 0, "\(run.overBudget) requests over a group's budget: \(label)")
+            #expect(run.creations.values.allSatisfy { $0 == 1 }, "a task was created twice: \(label)")
+            #expect(run.inFlightBeforeFirstAnswer.values.allSatisfy { $0 <= 1 }, "a group sent twice before its first answer: \(label)")
+            let slowest = configuration.latency.upperBound
+            for (index, ended) in run.endedAt.enumerated() {
+                let steps = 1 + (configuration.created.contains(index) ? 1 : 0) + (configuration.downloads ? 1 : 0)
+                var deadline = (configuration.policy.timeout + slowest) * steps
+                if let runTimeout = configuration.policy.runTimeout { deadline = min(deadline, runTimeout + slowest) }
+                #expect((ended ?? .seconds(1 << 40)) <= deadline, "task \(index) ended at \(String(describing: ended)): \(label)")
+                if configuration.refusedGroups.contains(configuration.group(of: index)) {
+                    #expect(run.outcomes[index] == .error, "task \(index) of a refused group: \(label)")
+                }
+            }
+            for group in configuration.refusedGroups {
+                refusedRuns += 1
+                #expect(run.requestsByGroup[group, default: 0] <= 1, "a refused group sent \(run.requestsByGroup[group, default: 0]): \(label)")
+            }
+            succeeded += run.outcomes.filter { $0 == .succeeded }.count
+            if !run.finished { break }
+        }
+        #expect(succeeded > 0)
+        #expect(refusedRuns > 0)
+    }
+
+    /// Two groups at 1 request per 10 s each query 2 tasks apiece in the time
+    /// one group would take for 2: their budgets are side by side, not shared.
+    @Test func twoGroupsSpendTheirBudgetsSideBySide() {
+        let budget = WaitPolicy.RateLimit(requests: 1, per: .seconds(10))
+        let policy = WaitPolicy(
+            initialInterval: .seconds(1), maxInterval: .seconds(1), jitter: 0, timeout: .seconds(3600), concurrency: 8, rateLimit: budget)
+        let run = RequestPlanSimulation.run(
+            .init(policy: policy, finishTimes: [.zero, .zero, .zero, .zero], serverLimit: budget, groups: [0, 0, 1, 1]))
+        #expect(run.outcomes == Array(repeating: .succeeded, count: 4))
+        #expect(run.overBudget == 0)
+        #expect(run.endedAtTime < .seconds(15), "\(run.endedAtTime)")
+    }
+
     /// The hanging configurations from the issue: fewer requests per period than
     /// the concurrency.
     @Test(arguments: [(4, 3, 2), (6, 2, 3), (10, 2, 60)])

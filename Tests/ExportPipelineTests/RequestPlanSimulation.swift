@@ -4,7 +4,8 @@ import ExportStageKit
 /// A discrete-event run of a ``RequestPlan`` against a simulated HSS: tasks
 /// that finish at given times (from their creation, for created ones), a
 /// server enforcing its own sliding-window budget per kind of request on
-/// arrival, latency, and injected 429s and 5xx. No clock and no concurrency,
+/// arrival (per budget group, as HSS counts per user), latency, and injected
+/// 429s, 5xx and refused credentials. No clock and no concurrency,
 /// so thousands of runs take a second and each is exactly repeatable.
 struct RequestPlanSimulation {
     struct Configuration {
@@ -21,6 +22,12 @@ struct RequestPlanSimulation {
         var created: Set<Int> = []
         /// Whether every succeeded task is then downloaded.
         var downloads = false
+        /// The budget group of each task; empty for one group.
+        var groups: [Int] = []
+        /// Groups whose credentials the server refuses.
+        var refusedGroups: Set<Int> = []
+
+        func group(of task: Int) -> Int { groups.isEmpty ? 0 : groups[task] }
     }
 
     struct Outcome {
@@ -34,6 +41,10 @@ struct RequestPlanSimulation {
         var requestsByKind: [RequestPlan.Kind: Int] = [:]
         /// 429s the server gave because our requests exceeded its budget (not injected ones).
         var overBudget = 0
+        /// Requests the server received, per group.
+        var requestsByGroup: [Int: Int] = [:]
+        /// The most requests the server saw in flight at once, per group, before it first answered that group.
+        var inFlightBeforeFirstAnswer: [Int: Int] = [:]
         /// Creates the server accepted, per task: never more than one.
         var creations: [Int: Int] = [:]
         var injectedThrottles = 0
@@ -52,7 +63,9 @@ struct RequestPlanSimulation {
     static func run(_ configuration: Configuration, maximumSteps: Int = 2_000_000) -> Outcome {
         let random = RandomSource.seeded(configuration.seed)
         let items = configuration.finishTimes.indices.map {
-            RequestPlan.Item(firstStep: configuration.created.contains($0) ? .create : .query, downloads: configuration.downloads)
+            RequestPlan.Item(
+                firstStep: configuration.created.contains($0) ? .create : .query, downloads: configuration.downloads,
+                group: configuration.group(of: $0))
         }
         var plan = RequestPlan(items: items, policy: configuration.policy, start: .init(offset: .zero), random: .seeded(configuration.seed &+ 1))
         // When each created task was created, at the server.
@@ -62,7 +75,12 @@ struct RequestPlanSimulation {
         )
         var now = Duration.zero
         var inFlight: [InFlight] = []
-        var accepted: [RequestPlan.Kind: [Duration]] = [:]
+        struct Budget: Hashable {
+            var group: Int
+            var kind: RequestPlan.Kind
+        }
+        var accepted: [Budget: [Duration]] = [:]
+        var answeredGroups: Set<Int> = []
         func fraction() -> Double { Double(random.next() >> 11) / Double(1 << 53) }
         func latency() -> Duration {
             let range = configuration.latency
@@ -87,15 +105,24 @@ struct RequestPlanSimulation {
                 let arrival = now + delay / 2
                 let answer: RequestPlan.Answer
                 let windowStart = arrival - configuration.serverLimit.period
-                accepted[kind, default: []].removeAll { $0 <= windowStart }
-                if fraction() < configuration.throttleProbability {
+                let group = configuration.group(of: task)
+                let budget = Budget(group: group, kind: kind)
+                outcome.requestsByGroup[group, default: 0] += 1
+                if !answeredGroups.contains(group) {
+                    let open = inFlight.filter { configuration.group(of: $0.task) == group }.count + 1
+                    outcome.inFlightBeforeFirstAnswer[group] = max(outcome.inFlightBeforeFirstAnswer[group] ?? 0, open)
+                }
+                accepted[budget, default: []].removeAll { $0 <= windowStart }
+                if configuration.refusedGroups.contains(group) {
+                    answer = .failure(.credentialsRejected)
+                } else if fraction() < configuration.throttleProbability {
                     outcome.injectedThrottles += 1
                     answer = .failure(.throttled(retryAfter: .milliseconds(Int64(fraction() * 2000))))
-                } else if accepted[kind, default: []].count >= configuration.serverLimit.requests {
+                } else if accepted[budget, default: []].count >= configuration.serverLimit.requests {
                     outcome.overBudget += 1
                     answer = .failure(.throttled(retryAfter: nil))
                 } else {
-                    accepted[kind, default: []].append(arrival)
+                    accepted[budget, default: []].append(arrival)
                     // A 5xx on a create leaves its outcome unknown: the plan must not resend it.
                     if fraction() < configuration.serverErrorProbability {
                         answer = .failure(kind == .create ? .outcomeUnknown : .transient)
@@ -131,6 +158,7 @@ struct RequestPlanSimulation {
                 let due = inFlight.filter { $0.at <= now }.sorted { ($0.at, $0.request) < ($1.at, $1.request) }
                 inFlight.removeAll { $0.at <= now }
                 for answer in due {
+                    answeredGroups.insert(configuration.group(of: answer.task))
                     plan.answered(
                         task: answer.task, kind: answer.kind, request: answer.request, answer: answer.answer, at: .init(offset: answer.at))
                 }

@@ -74,7 +74,7 @@ struct IAMRouteTests {
 
     @Test("an IAM token is refused from its expires_at on, counted as expired")
     func expiry() async throws {
-        try await withSimulator(try credentialScenario(tokenTTL: "1s")) { client, simulator in
+        try await withSimulator(try credentialScenario(tokenTTL: "4s")) { client, simulator in
             let (token, expiresAt) = try await client.iamToken()
             #expect(try await client.withToken(path: taskPath("t"), token: token).status == 200)
             try await sleep(until: expiresAt)

@@ -118,7 +118,7 @@ struct MetadataRouteTests {
 
     @Test("keys are refused from expires_at on, with APIG.0307, and counted as expired")
     func expiry() async throws {
-        try await withSimulator(try credentialScenario(metadataTTL: "1s")) { client, simulator in
+        try await withSimulator(try credentialScenario(metadataTTL: "4s")) { client, simulator in
             let keys = try await client.fetchTemporaryKeys()
             #expect(try await client.signed(path: taskPath("t"), credentials: keys.credentials).status == 200)
             try await sleep(until: keys.expiresAt)

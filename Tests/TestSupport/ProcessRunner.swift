@@ -62,12 +62,29 @@ public final class RunningProcess: Sendable {
     private let collected = CollectedOutput()
     private let command: String
 
+    /// `environment` with what keeps a child from reaching outside its
+    /// test: a host budget ledger of its own (tests that share one set
+    /// `HSS_EXPORT_BUDGET_DIR`), so parallel tests with the simulator's one
+    /// access key do not queue behind each other, and a closed port as the
+    /// ECS metadata service, so the credential chain never asks the
+    /// machine's real one.
+    static func hermetic(_ environment: [String: String]) -> [String: String] {
+        var environment = environment
+        if environment["HSS_EXPORT_BUDGET_DIR"] == nil {
+            environment["HSS_EXPORT_BUDGET_DIR"] = NSTemporaryDirectory() + "hss-export-test-budget-" + UUID().uuidString
+        }
+        if environment["HSS_EXPORT_METADATA_ENDPOINT"] == nil {
+            environment["HSS_EXPORT_METADATA_ENDPOINT"] = "http://127.0.0.1:9"
+        }
+        return environment
+    }
+
     /// Starts `executable`.
     public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, currentDirectory: String? = nil) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        if let environment { process.environment = environment }
+        process.environment = Self.hermetic(environment ?? ProcessInfo.processInfo.environment)
         if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
         process.standardInput = input
         process.standardOutput = output

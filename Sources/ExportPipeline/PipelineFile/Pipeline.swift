@@ -8,11 +8,22 @@ public struct Pipeline: Sendable {
     public var sha256: String
     /// The format version (1).
     public var version: Int
-    /// The HSS endpoint, project and credentials.
-    public var source: SourceSpec
-    /// The listed export tasks, in file order.
+    /// Where to ask HSS, as whom: one entry for a file's `source:`, one per
+    /// entry of `sources:` in file order (``isMultiSource``).
+    public var sources: [SourceSpec]
+    /// Whether the file has `sources:` (a list, each source named, records
+    /// carrying `source`) rather than a single `source:`.
+    public var isMultiSource: Bool
+    /// The first source: the only one of a `source:` pipeline.
+    public var source: SourceSpec {
+        get { sources[0] }
+        set { sources[0] = newValue }
+    }
+    /// The listed export tasks, source by source, each source's in file order
+    /// (``TaskSpec/source`` says whose).
     public var tasks: [TaskSpec]
-    /// The exports to create, in file order (after the listed tasks in every output).
+    /// The exports to create, source by source: each source's own, then the
+    /// top-level ones (``ExportSpec/source`` says whose).
     public var exports: [ExportSpec]
     /// Where and how finished tasks' files are downloaded; `nil` for no download.
     public var download: DownloadSettings?
@@ -26,7 +37,8 @@ public struct Pipeline: Sendable {
     /// exports or download files, which a killed run must not redo.
     public var usesState: Bool { !exports.isEmpty || download != nil }
 
-    /// Where keys were in the file (`source`, `source.region`, `source.endpoint`),
+    /// Where keys were in the file (`source`, `source.region`, `source.endpoint`;
+    /// `sources[N]`, `sources[N].region`, `sources[N].endpoint` for a list),
     /// so a problem found after loading can still point at its line.
     public var locations: [String: PipelineDiagnostic.Location]
 
@@ -51,10 +63,39 @@ public struct Pipeline: Sendable {
         self.file = file
         self.sha256 = sha256
         self.version = version
-        self.source = source
+        self.sources = [source]
+        isMultiSource = false
         self.tasks = tasks
         self.wait = wait
         self.stages = stages
+    }
+
+    /// Creates a pipeline of several named sources (a file's `sources:`);
+    /// `tasks` and `exports` name their source by index.
+    public init(
+        file: String,
+        sha256: String,
+        version: Int = 1,
+        sources: [SourceSpec],
+        tasks: [TaskSpec],
+        exports: [ExportSpec] = [],
+        download: DownloadSettings? = nil,
+        state: StateSettings = StateSettings(),
+        wait: WaitPolicy,
+        stages: [ConfiguredStage],
+        locations: [String: PipelineDiagnostic.Location] = [:]
+    ) {
+        precondition(!sources.isEmpty, "a pipeline needs a source")
+        self.init(
+            file: file, sha256: sha256, version: version, source: sources[0], tasks: tasks, exports: exports, download: download,
+            state: state, wait: wait, stages: stages, locations: locations)
+        self.sources = sources
+        isMultiSource = true
+    }
+
+    /// The name records of source `index` carry: `nil` for a `source:` pipeline.
+    public func sourceName(at index: Int) -> String? {
+        isMultiSource ? sources[index].name : nil
     }
 }
 
@@ -64,11 +105,14 @@ public struct TaskSpec: Sendable, Equatable {
     public var id: String
     /// An optional label from the pipeline file, used until HSS names the task.
     public var name: String?
+    /// The index in ``Pipeline/sources`` of the source it belongs to.
+    public var source: Int
 
     /// Creates a task entry.
-    public init(id: String, name: String? = nil) {
+    public init(id: String, name: String? = nil, source: Int = 0) {
         self.id = id
         self.name = name
+        self.source = source
     }
 }
 

@@ -19,6 +19,18 @@ public struct PipelineLoader: Sendable {
     public var isForRun: Bool
     /// Reads standard input for `tasks: {stdin: true}`.
     public var readStandardInput: @Sendable () -> String?
+    /// The shard the pipeline is loaded for: it sets `${SHARD}` and
+    /// `${SHARDS}`, and in a sharded run (more than one shard) gives every
+    /// stage output path without `${SHARD}` a `.shard-INDEX` suffix, the
+    /// state folder a `-shard-INDEX` one, and the stages the shard
+    /// (``StageBuildContext``). Choosing the shard's sources is
+    /// ``Pipeline/shard(_:)``'s, so `merge` can load every shard's paths
+    /// with the full source list.
+    public var shard: ShardAssignment
+    /// Set by `merge` to the shard count: the paths are the merged outputs'
+    /// (no `.shard-INDEX` suffix), with `${SHARD}` = `all` and `${SHARDS}` the
+    /// count, so a path that uses `${SHARD}` does not name shard 0's file.
+    public var mergedShardCount: Int?
 
     /// Creates a loader.
     ///
@@ -28,12 +40,15 @@ public struct PipelineLoader: Sendable {
     ///   - isForRun: `false` for `validate` (no secrets needed, no stdin read),
     ///     `true` for `run`.
     ///   - readStandardInput: reads the task list for `tasks: {stdin: true}`.
+    ///   - shard: the shard the paths are for; default unsharded (`${SHARD}` 0, `${SHARDS}` 1).
     public init(
         registry: StageRegistry,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         isForRun: Bool = false,
-        readStandardInput: @escaping @Sendable () -> String? = PipelineLoader.readBoundedStandardInput
+        readStandardInput: @escaping @Sendable () -> String? = PipelineLoader.readBoundedStandardInput,
+        shard: ShardAssignment = .unsharded
     ) {
+        self.shard = shard
         self.registry = registry
         self.environment = environment
         self.isForRun = isForRun
@@ -71,7 +86,12 @@ public struct PipelineLoader: Sendable {
     /// anchors relative paths.
     public func load(yaml text: String, file: String, baseDirectory: String) throws(PipelineLoadError) -> Pipeline {
         let sha256 = FileDigest(of: Array(text.utf8)).sha256
-        var reader = PipelineReader(loader: self, file: file, baseDirectory: baseDirectory)
+        // The shard's variables win over the environment's: a path's `${SHARD}`
+        // must be the shard that writes it, whatever the pod happens to export.
+        var effective = self
+        let variables = mergedShardCount.map { ["SHARD": "all", "SHARDS": String($0)] } ?? shard.variables
+        effective.environment.merge(variables) { _, shardValue in shardValue }
+        var reader = PipelineReader(loader: effective, file: file, baseDirectory: baseDirectory)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -88,9 +108,11 @@ public struct PipelineLoader: Sendable {
             ])
         }
         let pipeline = reader.readPipeline(root, sha256: sha256)
-        guard reader.diagnostics.isEmpty, let pipeline else {
+        guard reader.diagnostics.isEmpty, var pipeline else {
             throw PipelineLoadError(diagnostics: reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
         }
+        // Shards of one pipeline on one host would otherwise share one lock and journal.
+        pipeline.state.folderSuffix = shard.stateFolderSuffix
         return pipeline
     }
 }

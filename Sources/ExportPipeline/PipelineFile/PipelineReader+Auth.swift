@@ -3,17 +3,48 @@ import Foundation
 import Yams
 
 extension PipelineReader {
-    static let authKeys = ["token", "token_file", "access_key", "secret_key", "secret_key_file", "security_token"]
+    static let authKeys = [
+        "token", "token_file", "access_key", "secret_key", "secret_key_file", "security_token", "profile", "ecs_metadata", "password",
+    ]
+    static let passwordKeys = ["user", "domain", "password", "password_file"]
 
     mutating func readAuth(_ node: Node) -> AuthSpec? {
         guard let entries = mapping(node, context: "'source.auth'", allowed: Self.authKeys) else { return nil }
         let hasToken = entries["token"] != nil || entries["token_file"] != nil
         let hasAccessKey = entries["access_key"] != nil || entries["secret_key"] != nil || entries["secret_key_file"] != nil
-        if hasToken && hasAccessKey {
+        // Each form names one credential; two would leave which one is used to guesswork.
+        let forms = [
+            hasToken ? "a token" : nil, hasAccessKey ? "an access key" : nil, entries["profile"] != nil ? "'profile'" : nil,
+            entries["ecs_metadata"] != nil ? "'ecs_metadata'" : nil, entries["password"] != nil ? "'password'" : nil,
+        ].compactMap { $0 }
+        if forms.count > 1 {
             report(
-                at: node, "'auth' sets both a token and an access key",
-                fix: "keep either token/token_file or access_key with secret_key/secret_key_file")
+                at: node, "'auth' sets both \(forms[0]) and \(forms[1])",
+                fix: "keep one of token/token_file, access_key with secret_key, profile, ecs_metadata or password")
             return nil
+        }
+        if entries["security_token"] != nil && !hasToken && !hasAccessKey {
+            report(
+                at: keyNode("security_token", in: node) ?? node, "'security_token' belongs to temporary access keys",
+                fix: "remove it, or add access_key and secret_key")
+            return nil
+        }
+        if let profileNode = entries["profile"] {
+            guard let name = string(profileNode, key: "profile") else { return nil }
+            return .profile(name)
+        }
+        if let metadataNode = entries["ecs_metadata"] {
+            guard let enabled = bool(metadataNode, key: "ecs_metadata") else { return nil }
+            if !enabled {
+                report(
+                    at: metadataNode, "'ecs_metadata: false' names no credentials",
+                    fix: "write 'ecs_metadata: true', or remove 'auth' to use the credential chain")
+                return nil
+            }
+            return .ecsMetadata
+        }
+        if let passwordNode = entries["password"] {
+            return readPasswordAuth(passwordNode)
         }
         if hasToken {
             if entries["token"] != nil && entries["token_file"] != nil {
@@ -60,8 +91,37 @@ extension PipelineReader {
         }
         report(
             at: node, "'auth' is empty",
-            fix: "remove it to read HSS_AUTH_TOKEN or HUAWEICLOUD_SDK_AK/SK from the environment, or set token or access_key")
+            fix:
+                "remove it to use the credential chain (HSS_AUTH_TOKEN, HUAWEICLOUD_SDK_AK/SK, the profile file, the ECS agency), or set token or access_key"
+        )
         return nil
+    }
+
+    /// `password: {user, domain, password | password_file}`.
+    mutating func readPasswordAuth(_ node: Node) -> AuthSpec? {
+        guard let entries = mapping(node, context: "'auth.password'", allowed: Self.passwordKeys) else { return nil }
+        let user = entries["user"].flatMap { string($0, key: "user") }
+        let domain = entries["domain"].flatMap { string($0, key: "domain") }
+        if entries["user"] == nil {
+            report(at: node, "'auth.password' has no 'user'", fix: "add 'user: <IAM user name>'")
+        }
+        if entries["domain"] == nil {
+            report(at: node, "'auth.password' has no 'domain'", fix: "add 'domain: <account name>'")
+        }
+        let password: SecretSource?
+        switch (entries["password"], entries["password_file"]) {
+        case (let value?, nil): password = secret(value, key: "password")
+        case (nil, let file?): password = secretFile(file, key: "password_file")
+        case (.some, .some):
+            report(at: node, "'auth.password' sets both 'password' and 'password_file'", fix: "keep one of them")
+            return nil
+        case (nil, nil):
+            report(
+                at: node, "'auth.password' has no 'password' or 'password_file'", fix: "add 'password: ${HSS_IAM_PASSWORD}' or 'password_file: PATH'")
+            return nil
+        }
+        guard let user, let domain, let password else { return nil }
+        return .password(user: user, domain: domain, password: password)
     }
 
     /// A file holding a secret. Like ``secret(_:key:)``, an unset `${VAR}` in

@@ -7,7 +7,9 @@ extension PipelineReader {
     /// optional `name` and the kind's parameters (see ``ExportKind/catalog``).
     /// Every problem is reported where it is; the entries without problems
     /// are returned, nil when the section itself is unusable.
-    mutating func readExports(_ node: Node) -> [ExportSpec]? {
+    /// `locationPrefix` keys the entries in ``Pipeline/locations``
+    /// (`exports.NAME`, or `sources[N].exports.NAME` for a source's own).
+    mutating func readExports(_ node: Node, locationPrefix: String = "exports") -> [ExportSpec]? {
         guard case .sequence(let sequence) = node else {
             report(
                 at: node, "'exports' must be a list of exports, not \(kindName(node))",
@@ -27,7 +29,7 @@ extension PipelineReader {
         let names = exportNames(entries)
         var specs: [ExportSpec] = []
         for (entry, name) in zip(entries, names) {
-            locations["exports.\(name)"] = location(of: entry.node)
+            locations["\(locationPrefix).\(name)"] = location(of: entry.node)
             let (values, valueNodes, unreadable) = readExportValues(entry, name: name)
             var problems = entry.kind.parameterProblems(in: values, exportName: name, unreadable: unreadable)
             problems += entry.kind.ruleProblems(in: values, exportName: name, unreadable: unreadable)

@@ -102,7 +102,10 @@ extension PipelineReader {
         }
         guard !failed else { return nil }
         do {
-            let stage = try stageType.init(options: options, context: StageBuildContext(index: index, pipelineFile: file))
+            var context = StageBuildContext(index: index, pipelineFile: file, sourceNames: sourceNames)
+            context.shardIndex = loader.shard.index
+            context.shardCount = loader.shard.count
+            let stage = try stageType.init(options: options, context: context)
             return (ConfiguredStage(typeName: typeName, index: index, stage: stage, outputPaths: outputPaths), pathNodes)
         } catch let error as StageOptionError {
             let location = error.option.flatMap { valueNodes[$0] ?? keyNode($0, in: node) } ?? typeNode
@@ -130,6 +133,10 @@ extension PipelineReader {
             if path.contains("\0") {
                 report(at: node, "'\(key)' of stage '\(stageType)' contains a NUL character")
                 return nil
+            }
+            // Without `${SHARD}` in it, every shard would write the same file.
+            if loader.shard.isSharded, case .scalar(let scalar) = node, !scalar.string.contains("${SHARD}") {
+                return .string(loader.shard.outputPath(path))
             }
             return .string(path)
         case .bool:

@@ -10,6 +10,9 @@ struct PipelineReader {
     private(set) var diagnostics: [PipelineDiagnostic] = []
     /// Where some keys are, for problems found after loading (``Pipeline/locations``).
     var locations: [String: PipelineDiagnostic.Location] = [:]
+    /// The names of a `sources:` file's sources, in file order, once read
+    /// (empty for `source:`): stages learn them from their build context.
+    var sourceNames: [String] = []
 
     init(loader: PipelineLoader, file: String, baseDirectory: String) {
         self.loader = loader
@@ -17,7 +20,7 @@ struct PipelineReader {
         self.baseDirectory = baseDirectory
     }
 
-    static let topLevelKeys = ["version", "source", "tasks", "exports", "download", "state", "wait", "stages"]
+    static let topLevelKeys = ["version", "source", "sources", "tasks", "exports", "download", "state", "wait", "stages"]
 
     mutating func readPipeline(_ root: Node, sha256: String) -> Pipeline? {
         guard let sections = mapping(root, context: "the pipeline file", allowed: Self.topLevelKeys) else { return nil }
@@ -27,9 +30,20 @@ struct PipelineReader {
         } else {
             report(at: root, "missing key 'version'", fix: "add 'version: 1' at the top")
         }
+        if let sourcesNode = sections["sources"] {
+            if sections["source"] != nil {
+                report(
+                    at: keyNode("sources", in: root) ?? sourcesNode, "the file has both 'source' and 'sources'",
+                    fix: "keep one: move the single 'source:' into 'sources:' as an entry with a 'name', or remove 'sources:'")
+                return nil
+            }
+            return readMultiSourcePipeline(root, sections: sections, sourcesNode: sourcesNode, version: version, sha256: sha256)
+        }
         let source = sections["source"].flatMap { readSource($0) }
         if sections["source"] == nil {
-            report(at: root, "missing section 'source'", fix: "add 'source:' with project_id and region or endpoint")
+            report(
+                at: root, "missing section 'source'",
+                fix: "add 'source:' with region or endpoint (and project_id), or 'sources:' with a list of named sources")
         }
         let tasks = sections["tasks"].map { readTasks($0) } ?? []
         let exports = sections["exports"].map { readExports($0) } ?? []
@@ -53,6 +67,37 @@ struct PipelineReader {
         )
     }
 
+    /// A file with `sources:`: the sources with their own tasks and exports,
+    /// the top-level `exports` made in every source, no top-level `tasks`.
+    mutating func readMultiSourcePipeline(
+        _ root: Node, sections: [String: Node], sourcesNode: Node, version: Int, sha256: String
+    ) -> Pipeline? {
+        let entries = readSources(sourcesNode)
+        sourceNames = entries?.map(\.spec.name) ?? []
+        if let tasksNode = sections["tasks"] {
+            report(
+                at: keyNode("tasks", in: root) ?? tasksNode, "top-level 'tasks' cannot be used with 'sources'",
+                fix: "move the task ids under the source whose project they belong to ('tasks:' inside its 'sources' entry); "
+                    + "a task id names a task of one project")
+        }
+        let topLevelExports = sections["exports"].map { readExports($0) } ?? []
+        let download = sections["download"].flatMap { readDownload($0) }
+        let state = sections["state"].map { readState($0) } ?? StateSettings()
+        let wait = sections["wait"].map { readWait($0) } ?? WaitPolicy()
+        let stages = sections["stages"].flatMap { readStages($0) }
+        if sections["stages"] == nil {
+            report(at: root, "missing section 'stages'", fix: "add 'stages:' with at least one stage, e.g. '- type: jsonl' and 'path: results.jsonl'")
+        }
+        guard let entries, let topLevelExports, let stages, sections["tasks"] == nil else { return nil }
+        let work = sourcesWork(entries, topLevelExports: topLevelExports, topLevelNode: sections["exports"], root: root)
+        guard entries.count == sourceNames.count, entries.allSatisfy(\.readable), !entries.isEmpty else { return nil }
+        if sections["download"] != nil, download == nil { return nil }
+        return Pipeline(
+            file: file, sha256: sha256, version: version, sources: entries.map(\.spec), tasks: work.tasks, exports: work.exports,
+            download: download, state: state, wait: wait, stages: stages, locations: locations
+        )
+    }
+
     // MARK: Diagnostics
 
     func location(of node: Node) -> PipelineDiagnostic.Location {
@@ -61,6 +106,10 @@ struct PipelineReader {
 
     mutating func report(at node: Node, _ message: String, fix: String? = nil) {
         report(at: node.mark, message, fix: fix)
+    }
+
+    mutating func report(at location: PipelineDiagnostic.Location, _ message: String, fix: String? = nil) {
+        diagnostics.append(PipelineDiagnostic(file: file, line: location.line, column: location.column, message: message, fix: fix))
     }
 
     mutating func report(at mark: Mark?, _ message: String, fix: String? = nil) {

@@ -17,8 +17,15 @@ public import Logging
 public struct PipelineRunner: Sendable {
     /// The validated pipeline.
     public var pipeline: Pipeline
-    /// Where task statuses come from.
-    public var source: any TaskStatusSource
+    /// Where task statuses come from, one per ``Pipeline/sources`` entry, in
+    /// the same order: each source's service, the fields its records carry
+    /// (the runner sets ``ResultScope/source`` and ``ResultScope/runID``) and
+    /// its budget key (sources of one credential share one budget per API).
+    public var sources: [WaitSource]
+    /// The budget shared with other processes on the host; `nil` for this run's own only.
+    public var sharedBudget: (any SharedRequestBudget)?
+    /// The first source's service: the only one of a `source:` pipeline.
+    public var source: any TaskStatusSource { sources[0].service }
     /// The run's logger.
     public var logger: Logger
     /// The version written into manifests.
@@ -38,7 +45,7 @@ public struct PipelineRunner: Sendable {
     /// or log line sees them: the run's secrets redacted, lengths capped.
     public var sanitizer: ResultSanitizer
 
-    /// Creates a runner.
+    /// Creates a runner of a pipeline's single source (or its first).
     public init(
         pipeline: Pipeline,
         source: any TaskStatusSource,
@@ -51,16 +58,46 @@ public struct PipelineRunner: Sendable {
         journal: RunJournal? = nil,
         sanitizer: ResultSanitizer = ResultSanitizer(secrets: [])
     ) {
+        let first = pipeline.source
+        let scope = ResultScope(
+            projectID: first.projectID ?? "", region: first.region, enterpriseProjectID: first.enterpriseProjectID, runID: runID)
+        self.init(
+            pipeline: pipeline, sources: [WaitSource(service: source, scope: scope)], logger: logger, toolVersion: toolVersion,
+            interruption: interruption, runID: runID, onEvent: onEvent, clock: clock, journal: journal, sanitizer: sanitizer)
+    }
+
+    /// Creates a runner of every source of `pipeline`: `sources[i]` serves
+    /// ``Pipeline/sources``[i]; `sharedBudget` is the host-wide one, if any.
+    public init(
+        pipeline: Pipeline,
+        sources: [WaitSource],
+        logger: Logger = Logger(label: "hss-export"),
+        toolVersion: String,
+        interruption: RunInterruption = RunInterruption(),
+        runID: String = RunContext.makeRunID(),
+        onEvent: @escaping @Sendable (TaskWaiter.Event) -> Void = { _ in },
+        clock: WaitClock = .continuous,
+        journal: RunJournal? = nil,
+        sanitizer: ResultSanitizer = ResultSanitizer(secrets: []),
+        sharedBudget: (any SharedRequestBudget)? = nil
+    ) {
+        precondition(sources.count == pipeline.sources.count, "one wait source per pipeline source")
+        self.sharedBudget = sharedBudget
         self.sanitizer = sanitizer
         self.clock = clock
         self.journal = journal
         self.pipeline = pipeline
-        self.source = source
         self.logger = logger
         self.toolVersion = toolVersion
         self.interruption = interruption
         self.runID = runID
         self.onEvent = onEvent
+        self.sources = sources.enumerated().map { index, source in
+            var source = source
+            source.scope.source = pipeline.sourceName(at: index)
+            source.scope.runID = runID
+            return source
+        }
     }
 
     /// Runs to the end (or to an interruption) and commits the stages.
@@ -71,14 +108,7 @@ public struct PipelineRunner: Sendable {
             runID: runID, startedAt: startedAt, pipelineFile: pipeline.file,
             pipelineSHA256: pipeline.sha256, toolVersion: toolVersion, logger: logger, defersCommits: true
         )
-        let scope = ResultScope(
-            projectID: pipeline.source.projectID, region: pipeline.source.region,
-            enterpriseProjectID: pipeline.source.enterpriseProjectID, runID: runID
-        )
-        let waiter = TaskWaiter(
-            policy: pipeline.wait, source: source, scope: scope, logger: logger, clock: clock, downloads: pipeline.download, journal: journal,
-            sanitizer: sanitizer)
-        let work = await plannedWork(scope: scope)
+        let work = await plannedWork()
         let (stream, continuation) = AsyncStream.makeStream(of: (Int, ExportResult).self)
         let onEvent = self.onEvent
         let file = pipeline.file
@@ -86,6 +116,12 @@ public struct PipelineRunner: Sendable {
         let jobs = work.jobs.map(\.job)
         let jobSlots = work.jobs.map(\.slot)
         let previousDownloads = work.jobs.map(\.previousDownload)
+        let exportKeys = work.jobs.map { $0.job.export?.key }
+        // One waiter for every source: one scheduler spends each budget
+        // group's windows, whatever source its tasks belong to.
+        let waiter = TaskWaiter(
+            policy: pipeline.wait, sources: sources, logger: logger, clock: clock, downloads: pipeline.download, journal: journal,
+            sanitizer: sanitizer, sharedBudget: sharedBudget)
         // Waiting runs in its own task so an interruption can cancel it while
         // this task stays uncancelled to deliver and commit.
         let waiting = Task {
@@ -93,8 +129,8 @@ public struct PipelineRunner: Sendable {
                 onEvent(event)
                 if case .finished(let index, var result) = event {
                     if result.download == nil, let previous = previousDownloads[index] { result.download = previous }
-                    if let failure = result.error, failure.code == "create_unknown", let name = result.exportName {
-                        result.error?.message = failure.message + ". " + Self.unknownCreateMessage(name, sentAt: nil, reason: nil, file: file)
+                    if let failure = result.error, failure.code == "create_unknown", let key = exportKeys[index] {
+                        result.error?.message = failure.message + ". " + Self.unknownCreateMessage(key, sentAt: nil, reason: nil, file: file)
                     }
                     continuation.yield((jobSlots[index], result))
                 }
@@ -133,48 +169,53 @@ extension PipelineRunner {
             metadata: ["files": "\(removed.prefix(5).joined(separator: ", "))\(removed.count > 5 ? ", …" : "")"])
     }
 
-    /// The run's work in file order (listed tasks, then exports): jobs for
-    /// the waiter, and records already settled by the journal.
+    /// The run's work in file order, source by source (each source's listed
+    /// tasks, then its exports): jobs for the waiter, each with the index of
+    /// its source, and records already settled by the journal.
     struct PlannedWork {
         var jobs: [(job: WaitJob, slot: Int, previousDownload: DownloadedArchive?)] = []
         var settled: [(Int, ExportResult)] = []
         var count = 0
     }
 
-    func plannedWork(scope: ResultScope) async -> PlannedWork {
+    func plannedWork() async -> PlannedWork {
         var work = PlannedWork()
         let downloads = pipeline.download != nil
-        func addJob(_ job: WaitJob) async {
+        func addJob(_ job: WaitJob, source: Int) async {
             var job = job
+            job.source = source
             let previous = await job.taskID.asyncMap { await journal?.previousDownload(of: $0) } ?? nil
             if previous != nil { job.downloads = false }
             work.jobs.append((job, work.count, previous))
             work.count += 1
         }
-        for task in pipeline.tasks { await addJob(WaitJob(task, downloads: downloads)) }
         let exports = pipeline.exports
-        guard !exports.isEmpty else { return work }
         let (plan, abandoned) = await journal?.resumptions(for: exports) ?? (Array(repeating: .create, count: exports.count), [])
-        for (name, taskID) in abandoned {
+        for (key, taskID) in abandoned {
             logger.warning(
                 "an interrupted run's export changed or left the pipeline file; its task is no longer waited for",
-                metadata: ["export": "\(name)", "task_id": "\(taskID ?? "-")"])
+                metadata: ["export": "\(key)", "task_id": "\(taskID ?? "-")"])
         }
-        for (export, resumption) in zip(exports, plan) {
-            switch resumption {
-            case .create:
-                await addJob(WaitJob(taskID: nil, export: export, downloads: downloads))
-            case .resume(let taskID):
-                logger.info("resuming an export an interrupted run created", metadata: ["export": "\(export.name)", "task_id": "\(taskID)"])
-                await addJob(WaitJob(taskID: taskID, export: export, downloads: downloads))
-            case .unknown(let sentAt, let reason):
-                var result = scope.initialResult(for: WaitJob(taskID: nil, export: export))
-                result.outcome = .error
-                result.error = ExportResult.Failure(
-                    code: "create_unknown", message: Self.unknownCreateMessage(export.name, sentAt: sentAt, reason: reason, file: pipeline.file))
-                logger.error("\(result.error?.message ?? "")")
-                work.settled.append((work.count, result))
-                work.count += 1
+        let resumptions = Array(zip(exports, plan))
+        for source in pipeline.sources.indices {
+            for task in pipeline.tasks where task.source == source { await addJob(WaitJob(task, downloads: downloads), source: source) }
+            for (export, resumption) in resumptions where export.source == source {
+                switch resumption {
+                case .create:
+                    await addJob(WaitJob(taskID: nil, export: export, downloads: downloads), source: source)
+                case .resume(let taskID):
+                    logger.info("resuming an export an interrupted run created", metadata: ["export": "\(export.key)", "task_id": "\(taskID)"])
+                    await addJob(WaitJob(taskID: taskID, export: export, downloads: downloads), source: source)
+                case .unknown(let sentAt, let reason):
+                    var result = sources[source].scope.initialResult(for: WaitJob(taskID: nil, export: export))
+                    result.outcome = .error
+                    result.error = ExportResult.Failure(
+                        code: "create_unknown",
+                        message: Self.unknownCreateMessage(export.key, sentAt: sentAt, reason: reason, file: pipeline.file))
+                    logger.error("\(result.error?.message ?? "")")
+                    work.settled.append((work.count, result))
+                    work.count += 1
+                }
             }
         }
         return work

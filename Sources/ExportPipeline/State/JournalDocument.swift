@@ -12,7 +12,9 @@ struct JournalDocument: Codable, Equatable {
     var runs: [String] = []
     var startedAt: String
     var updatedAt: String
-    /// By export name.
+    /// By ``ExportSpec/key``: the export's name, or `SOURCE/NAME` in a
+    /// pipeline with `sources:` (names hold no `/`, so the keys never clash
+    /// and a `source:` pipeline's journal is as it always was).
     var exports: [String: ExportEntry] = [:]
     /// By task id.
     var downloads: [String: DownloadEntry] = [:]

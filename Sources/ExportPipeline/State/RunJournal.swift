@@ -64,11 +64,13 @@ public actor RunJournal: RunJournaling {
     }
 
     /// What to do with each export, by the journal; entries whose export
-    /// changed or left the file are dropped (returned as `abandoned`, names
-    /// and task ids, for a warning).
+    /// changed or left the file are dropped (returned as `abandoned`, keys
+    /// and task ids, for a warning). Exports are told apart by
+    /// ``ExportSpec/key``: the name alone for a `source:` pipeline, so its
+    /// journal reads as before, `SOURCE/NAME` with `sources:`.
     public func resumptions(for exports: [ExportSpec]) -> (plan: [Resumption], abandoned: [(name: String, taskID: String?)]) {
         var abandoned: [(String, String?)] = []
-        let names = Dictionary(exports.map { ($0.name, $0.fingerprint) }, uniquingKeysWith: { first, _ in first })
+        let names = Dictionary(exports.map { ($0.key, $0.fingerprint) }, uniquingKeysWith: { first, _ in first })
         for (name, entry) in document.exports.sorted(by: { $0.key < $1.key }) where names[name] != entry.fingerprint {
             // A changed entry is a new export; an unknown create stays until resolved.
             guard entry.state != .unknown else { continue }
@@ -76,7 +78,7 @@ public actor RunJournal: RunJournaling {
             document.exports[name] = nil
         }
         let plan: [Resumption] = exports.map { export in
-            guard let entry = document.exports[export.name], entry.fingerprint == export.fingerprint else { return .create }
+            guard let entry = document.exports[export.key], entry.fingerprint == export.fingerprint else { return .create }
             switch entry.state {
             case .created: return entry.taskID.map { .resume(taskID: $0) } ?? .create
             case .creating, .unknown: return .unknown(sentAt: entry.sentAt, reason: entry.reason)
@@ -102,29 +104,29 @@ public actor RunJournal: RunJournaling {
     }
 
     public func willCreate(_ export: ExportSpec) throws {
-        document.exports[export.name] = .init(fingerprint: export.fingerprint, state: .creating, sentAt: RFC3339.format(Date()))
+        document.exports[export.key] = .init(fingerprint: export.fingerprint, state: .creating, sentAt: RFC3339.format(Date()))
         try save()
     }
 
     public func created(_ export: ExportSpec, taskID: String) throws {
-        var entry = document.exports[export.name] ?? .init(fingerprint: export.fingerprint, state: .created)
+        var entry = document.exports[export.key] ?? .init(fingerprint: export.fingerprint, state: .created)
         entry.state = .created
         entry.taskID = taskID
         entry.createdAt = RFC3339.format(Date())
-        document.exports[export.name] = entry
+        document.exports[export.key] = entry
         try save()
     }
 
     public func createOutcomeUnknown(_ export: ExportSpec, reason: String) {
-        var entry = document.exports[export.name] ?? .init(fingerprint: export.fingerprint, state: .unknown)
+        var entry = document.exports[export.key] ?? .init(fingerprint: export.fingerprint, state: .unknown)
         entry.state = .unknown
         entry.reason = reason
-        document.exports[export.name] = entry
+        document.exports[export.key] = entry
         try? save()
     }
 
     public func createRefused(_ export: ExportSpec) {
-        document.exports[export.name] = nil
+        document.exports[export.key] = nil
         try? save()
     }
 

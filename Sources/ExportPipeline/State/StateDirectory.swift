@@ -48,6 +48,6 @@ public struct StateDirectory: Sendable, Equatable {
                 CharacterSet.alphanumerics.contains(scalar) && scalar.isASCII || "._-".unicodeScalars.contains(scalar) ? Character(scalar) : "_"
             })
         let digest = FileDigest(of: Array(pipelineFile.utf8)).sha256.prefix(8)
-        return StateDirectory(root: root, path: root + "/" + String(stem.prefix(64)) + "-" + digest)
+        return StateDirectory(root: root, path: root + "/" + String(stem.prefix(64)) + "-" + digest + settings.folderSuffix)
     }
 }

@@ -6,6 +6,10 @@ public struct StateSettings: Sendable, Equatable {
     public var directory: String?
     /// How long a finished run's journal is kept, as the last runs' record.
     public var keep: Duration
+    /// Appended to the pipeline's folder name in the state directory: a
+    /// shard's `-shard-INDEX` (set by the loader), so shards of one pipeline
+    /// on one host each have their own lock and journal; empty otherwise.
+    public var folderSuffix: String = ""
 
     /// Creates state settings.
     ///

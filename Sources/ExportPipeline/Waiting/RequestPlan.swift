@@ -16,10 +16,13 @@ package import ExportStageKit
 ///   run's deadline (`run_timeout`). A task not in flight at its deadline
 ///   ends `timed_out` (`error` if its last request found HSS unreachable, or
 ///   it was downloading).
-/// - At most `concurrency` requests are in flight, of all kinds together
-///   (one, until HSS has answered once: wrong credentials cost one request).
-/// - Each kind has its own budget (``RequestWindow``), as HSS counts them:
-///   a create never waits for the query budget, nor a download for either.
+/// - At most `concurrency` requests are in flight, of all kinds and budget
+///   groups together (one per group, until HSS has answered that group once:
+///   wrong credentials cost one request).
+/// - Each budget group (the tasks of the sources that share a credential) has
+///   one budget per kind (``RequestWindow``), as HSS counts them, per user and
+///   API: a create never waits for the query budget, nor a download for
+///   either, nor one credential's requests for another's.
 /// - Within a kind, each request goes to the eligible task served least
 ///   recently (never served first, in file order): round robin. When several
 ///   kinds may send, creates go first (HSS starts working sooner), then
@@ -31,8 +34,9 @@ package import ExportStageKit
 ///   before its first query. A failed request backs off the same way, from
 ///   its answer.
 /// - A 429 pauses that kind (Retry-After) and teaches its window the server's
-///   real limit; credentials refused end every task at once; a create whose
-///   outcome is unknown ends its task with `error` and is never re-sent.
+///   real limit; credentials refused end every task of that budget group at
+///   once (the other groups go on); a create whose outcome is unknown ends its
+///   task with `error` and is never re-sent.
 package struct RequestPlan: Sendable {
     /// The kinds of request, each under its own budget.
     package enum Kind: Int, Sendable, CaseIterable, CustomStringConvertible {
@@ -61,10 +65,14 @@ package struct RequestPlan: Sendable {
         package var firstStep: Kind
         /// Whether a `success` leads to a download.
         package var downloads: Bool
+        /// Its budget group (0-based): tasks whose sources share a credential
+        /// share one budget per kind.
+        package var group: Int
 
-        package init(firstStep: Kind = .query, downloads: Bool = false) {
+        package init(firstStep: Kind = .query, downloads: Bool = false, group: Int = 0) {
             self.firstStep = firstStep
             self.downloads = downloads
+            self.group = max(group, 0)
         }
     }
 
@@ -88,9 +96,13 @@ package struct RequestPlan: Sendable {
         case downloaded
         /// No usable answer; the source says how to react.
         case failure(FailureDisposition)
+        /// The request never went out: the host-wide budget had no slot for it
+        /// before the task's deadline.
+        case notSent
     }
 
     private struct TaskState {
+        var group: Int
         var step: Kind
         var downloads: Bool
         var outcome: TaskOutcome?
@@ -107,18 +119,23 @@ package struct RequestPlan: Sendable {
     private let policy: WaitPolicy
     private let runDeadline: WaitClock.Instant?
     private var tasks: [TaskState]
-    private var windows: [RequestWindow]
+    /// One window per kind, per budget group.
+    private var windows: [[RequestWindow]]
     private var inFlight = 0
+    private var inFlightByGroup: [Int]
     private var random: RandomSource.Generator
     private var finishedOrder: [Int] = []
     /// Requests answered with a 429 so far, all kinds.
     package private(set) var throttled = 0
-    /// Set when the credentials were refused: no request goes out any more.
-    private var credentialsRefused = false
-    /// Set by the first answer HSS gives: until then one request at a time,
-    /// so wrong credentials or a wrong endpoint cost one request, not
-    /// `concurrency` of them.
-    private var serverAnswered = false
+    /// Per group: set when its credentials were refused: no request of it goes out any more.
+    private var credentialsRefused: [Bool]
+    /// Per group: set by the first answer HSS gives it: until then one request
+    /// at a time, so wrong credentials or a wrong endpoint cost one request,
+    /// not `concurrency` of them.
+    private var serverAnswered: [Bool]
+    /// The group served first on the next pass, so groups share the
+    /// concurrency in turn.
+    private var nextGroup = 0
 
     /// A plan for `items`, starting at `start`.
     package init(items: [Item], policy: WaitPolicy, start: WaitClock.Instant, random: RandomSource = .system) {
@@ -126,8 +143,14 @@ package struct RequestPlan: Sendable {
         let runDeadline = policy.runTimeout.map { start + $0 }
         self.runDeadline = runDeadline
         let deadline = Self.capped(start + policy.timeout, by: runDeadline)
-        tasks = items.map { TaskState(step: $0.firstStep, downloads: $0.downloads, eligibleAt: start, deadline: deadline) }
-        windows = Kind.allCases.map { RequestWindow(policy.rateLimit(for: $0)) }
+        tasks = items.map {
+            TaskState(group: $0.group, step: $0.firstStep, downloads: $0.downloads, eligibleAt: start, deadline: deadline)
+        }
+        let groups = (items.map(\.group).max() ?? 0) + 1
+        windows = Array(repeating: Kind.allCases.map { RequestWindow(policy.rateLimit(for: $0)) }, count: groups)
+        inFlightByGroup = Array(repeating: 0, count: groups)
+        credentialsRefused = Array(repeating: false, count: groups)
+        serverAnswered = Array(repeating: false, count: groups)
         self.random = random.generator
     }
 
@@ -141,10 +164,30 @@ package struct RequestPlan: Sendable {
     }
 
     /// Requests sent so far, all kinds.
-    package var requests: Int { windows.reduce(0) { $0 + $1.sent } }
+    package var requests: Int { windows.joined().reduce(0) { $0 + $1.sent } }
 
-    /// Requests of `kind` sent so far.
-    package func requests(of kind: Kind) -> Int { windows[kind.rawValue].sent }
+    /// Requests of `kind` sent so far, all groups.
+    package func requests(of kind: Kind) -> Int { windows.reduce(0) { $0 + $1[kind.rawValue].sent } }
+
+    /// How many budget groups the plan has.
+    package var groupCount: Int { windows.count }
+
+    /// Requests of `kind` sent so far in `group`.
+    package func requests(of kind: Kind, group: Int) -> Int { windows[group][kind.rawValue].sent }
+
+    /// The budget group of `task`.
+    package func group(of task: Int) -> Int { tasks[task].group }
+
+    /// The budget `task`'s next request of `kind` is spent under, with the
+    /// limit its group's window learned from 429s: what a host-wide budget
+    /// should enforce for it.
+    package func budget(of task: Int, kind: Kind) -> WaitPolicy.RateLimit {
+        let window = windows[tasks[task].group][kind.rawValue]
+        return WaitPolicy.RateLimit(requests: window.limit, per: window.configured.period)
+    }
+
+    /// The deadline of `task`'s current step.
+    package func deadline(of task: Int) -> WaitClock.Instant { tasks[task].deadline }
 
     /// The outcome of each task, `nil` while it is unfinished.
     package var outcomes: [TaskOutcome?] { tasks.map(\.outcome) }
@@ -163,14 +206,16 @@ package struct RequestPlan: Sendable {
         // One pass: expire, count, and find the task most worth serving per kind.
         var unfinished = 0
         var soonestDeadline: WaitClock.Instant?
-        var soonestEligible: [WaitClock.Instant?] = Array(repeating: nil, count: Kind.allCases.count)
-        var chosen: [Int?] = Array(repeating: nil, count: Kind.allCases.count)
+        let slots = Kind.allCases.count * windows.count
+        // Indexed by group * kinds + kind.
+        var soonestEligible: [WaitClock.Instant?] = Array(repeating: nil, count: slots)
+        var chosen: [Int?] = Array(repeating: nil, count: slots)
         for index in tasks.indices where tasks[index].outcome == nil {
             if tasks[index].inFlight {
                 unfinished += 1
                 continue
             }
-            if credentialsRefused {
+            if credentialsRefused[tasks[index].group] {
                 finish(index, .error)
                 continue
             }
@@ -181,7 +226,7 @@ package struct RequestPlan: Sendable {
             }
             unfinished += 1
             soonestDeadline = min(soonestDeadline ?? tasks[index].deadline, tasks[index].deadline)
-            let kind = tasks[index].step.rawValue
+            let kind = tasks[index].group * Kind.allCases.count + tasks[index].step.rawValue
             if tasks[index].eligibleAt <= now {
                 if let current = chosen[kind], !isServedEarlier(index, than: current) { continue }
                 chosen[kind] = index
@@ -191,23 +236,31 @@ package struct RequestPlan: Sendable {
         }
         guard unfinished > 0 else { return .done }
         guard let soonestDeadline else { return .wait(until: nil) }
-        guard !credentialsRefused, inFlight < maximumInFlight else {
+        guard inFlight < max(policy.concurrency, 1) else {
             return .wait(until: soonestDeadline)
         }
         var wakeAt = soonestDeadline
+        let groups = windows.count
         for kind in Kind.priority {
-            guard chosen[kind.rawValue] != nil || soonestEligible[kind.rawValue] != nil else { continue }
-            // `nil`: the window waits on an answer in flight, which wakes us anyway.
-            guard let allowed = windows[kind.rawValue].earliestNextRequest(notBefore: now) else { continue }
-            if let task = chosen[kind.rawValue], allowed <= now {
-                let request = windows[kind.rawValue].recordSent(at: now)
-                tasks[task].inFlight = true
-                tasks[task].lastSent = now
-                inFlight += 1
-                return .send(task: task, kind: kind, request: request)
+            for turn in 0..<groups {
+                let group = (nextGroup + turn) % groups
+                guard mayStart(group) else { continue }
+                let slot = group * Kind.allCases.count + kind.rawValue
+                guard chosen[slot] != nil || soonestEligible[slot] != nil else { continue }
+                // `nil`: the window waits on an answer in flight, which wakes us anyway.
+                guard let allowed = windows[group][kind.rawValue].earliestNextRequest(notBefore: now) else { continue }
+                if let task = chosen[slot], allowed <= now {
+                    let request = windows[group][kind.rawValue].recordSent(at: now)
+                    tasks[task].inFlight = true
+                    tasks[task].lastSent = now
+                    inFlight += 1
+                    inFlightByGroup[group] += 1
+                    nextGroup = (group + 1) % groups
+                    return .send(task: task, kind: kind, request: request)
+                }
+                let start = chosen[slot] == nil ? max(allowed, soonestEligible[slot] ?? allowed) : allowed
+                wakeAt = min(wakeAt, start)
             }
-            let start = chosen[kind.rawValue] == nil ? max(allowed, soonestEligible[kind.rawValue] ?? allowed) : allowed
-            wakeAt = min(wakeAt, start)
         }
         return .wait(until: wakeAt)
     }
@@ -225,27 +278,35 @@ package struct RequestPlan: Sendable {
     /// When the next request is due, for progress displays; `nil` while
     /// that waits on an answer or nothing is left to ask.
     package func nextRequestTime(now: WaitClock.Instant) -> WaitClock.Instant? {
-        guard !credentialsRefused, inFlight < maximumInFlight else { return nil }
+        guard inFlight < max(policy.concurrency, 1) else { return nil }
         var soonest: WaitClock.Instant?
-        for task in tasks where task.outcome == nil && !task.inFlight {
-            guard let allowed = windows[task.step.rawValue].earliestNextRequest(notBefore: now) else { continue }
+        for task in tasks where task.outcome == nil && !task.inFlight && mayStart(task.group) {
+            guard let allowed = windows[task.group][task.step.rawValue].earliestNextRequest(notBefore: now) else { continue }
             let due = max(allowed, task.eligibleAt)
             soonest = min(soonest ?? due, due)
         }
         return soonest
     }
 
-    private var maximumInFlight: Int { serverAnswered ? max(policy.concurrency, 1) : 1 }
+    /// Whether `group` may start a request now, the run-wide concurrency aside:
+    /// not after its credentials were refused, and only one at a time until
+    /// HSS has answered it once.
+    private func mayStart(_ group: Int) -> Bool {
+        !credentialsRefused[group] && (serverAnswered[group] || inFlightByGroup[group] == 0)
+    }
 
     /// Request `request` of kind `kind` for task `task` came back at `now` with `answer`.
     package mutating func answered(task: Int, kind: Kind, request: Int, answer: Answer, at now: WaitClock.Instant) {
-        windows[kind.rawValue].recordAnswer(request, at: now)
+        let group = tasks[task].group
+        windows[group][kind.rawValue].recordAnswer(request, at: now)
         switch answer {
-        case .created, .status, .downloaded, .failure(.permanent), .failure(.throttled), .failure(.outcomeUnknown): serverAnswered = true
-        case .failure: break
+        case .created, .status, .downloaded, .failure(.permanent), .failure(.throttled), .failure(.outcomeUnknown):
+            serverAnswered[group] = true
+        case .failure, .notSent: break
         }
         tasks[task].inFlight = false
         inFlight -= 1
+        inFlightByGroup[group] -= 1
         guard tasks[task].outcome == nil else { return }
         switch answer {
         case .created:
@@ -266,6 +327,10 @@ package struct RequestPlan: Sendable {
             tasks[task].eligibleAt = (tasks[task].lastSent ?? now) + interval(after: tasks[task].answers - 1)
         case .downloaded:
             finish(task, .succeeded)
+        case .notSent:
+            // Nothing happened at the server, and the host budget has no
+            // slot before the step's deadline: the deadline ends it as timed out.
+            tasks[task].eligibleAt = tasks[task].deadline
         case .failure(let disposition):
             fail(task, kind: kind, disposition, request: request, at: now)
         }
@@ -303,13 +368,14 @@ package struct RequestPlan: Sendable {
         case .permanent, .outcomeUnknown:
             finish(task, .error)
         case .credentialsRejected:
-            credentialsRefused = true
-            for index in tasks.indices where tasks[index].outcome == nil && !tasks[index].inFlight {
+            let group = tasks[task].group
+            credentialsRefused[group] = true
+            for index in tasks.indices where tasks[index].group == group && tasks[index].outcome == nil && !tasks[index].inFlight {
                 finish(index, .error)
             }
         case .throttled(let retryAfter):
             throttled += 1
-            windows[kind.rawValue].recordThrottle(request, retryAfter: retryAfter, at: now)
+            windows[tasks[task].group][kind.rawValue].recordThrottle(request, retryAfter: retryAfter, at: now)
             tasks[task].lastUnreachable = false
         case .transient:
             backOff(task, at: now)

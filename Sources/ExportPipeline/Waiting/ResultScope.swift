@@ -1,7 +1,10 @@
 public import ExportStageKit
 
-/// The pipeline-level fields every record of a run carries.
+/// The pipeline-level fields every record of a run (or of one of its
+/// sources) carries.
 public struct ResultScope: Sendable, Equatable {
+    /// The source's name in a `sources:` pipeline; `nil` for `source:`.
+    public var source: String?
     /// The project queried.
     public var projectID: String
     /// The region, when the source names one.
@@ -12,7 +15,8 @@ public struct ResultScope: Sendable, Equatable {
     public var runID: String
 
     /// Creates a scope.
-    public init(projectID: String, region: String? = nil, enterpriseProjectID: String? = nil, runID: String) {
+    public init(source: String? = nil, projectID: String, region: String? = nil, enterpriseProjectID: String? = nil, runID: String) {
+        self.source = source
         self.projectID = projectID
         self.region = region
         self.enterpriseProjectID = enterpriseProjectID
@@ -22,7 +26,7 @@ public struct ResultScope: Sendable, Equatable {
     /// A record for `task` before any poll: outcome `interrupted` until the wait says otherwise.
     public func initialResult(for task: TaskSpec) -> ExportResult {
         ExportResult(
-            taskID: task.id, taskName: task.name, projectID: projectID, region: region,
+            taskID: task.id, taskName: task.name, source: source, projectID: projectID, region: region,
             enterpriseProjectID: enterpriseProjectID, outcome: .interrupted, runID: runID
         )
     }

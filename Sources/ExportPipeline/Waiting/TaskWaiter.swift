@@ -28,10 +28,21 @@ public struct TaskWaiter: Sendable {
 
     /// Backoff, deadline, concurrency and budget.
     public var policy: WaitPolicy
-    /// Where statuses come from.
-    public var source: any TaskStatusSource
-    /// The fields every record carries.
-    public var scope: ResultScope
+    /// The run's sources; each job names one (``WaitJob/source``). Sources
+    /// with equal ``WaitSource/budgetKey`` share one budget per API.
+    public var sources: [WaitSource]
+    /// The first source's service: where statuses come from in a single-source run.
+    public var source: any TaskStatusSource {
+        get { sources[0].service }
+        set { sources[0].service = newValue }
+    }
+    /// The first source's fields: what every record of a single-source run carries.
+    public var scope: ResultScope {
+        get { sources[0].scope }
+        set { sources[0].scope = newValue }
+    }
+    /// The budget shared with other processes on the host; `nil` for this run's own only.
+    public var sharedBudget: (any SharedRequestBudget)?
     /// Where polls are logged (at debug).
     public var logger: Logger
     /// The time deadlines, delays and the budget run on.
@@ -70,10 +81,41 @@ public struct TaskWaiter: Sendable {
         journal: (any RunJournaling)? = nil,
         sanitizer: ResultSanitizer = ResultSanitizer(secrets: [])
     ) {
+        self.init(
+            policy: policy, sources: [WaitSource(service: source, scope: scope)], logger: logger, clock: clock, random: random,
+            downloads: downloads, journal: journal, sanitizer: sanitizer, sharedBudget: nil)
+    }
+
+    /// Creates a waiter over several sources.
+    ///
+    /// - Parameters:
+    ///   - policy: backoff, deadline, concurrency and budget (per budget group).
+    ///   - sources: the run's sources, at least one; each job names one by index.
+    ///   - logger: where polls are logged; default a logger labelled `hss-export.wait`.
+    ///   - clock: the time to wait in; default the real, monotonic clock.
+    ///   - random: the jitter's source; default the system's generator.
+    ///   - downloads: where finished tasks' files go; default none.
+    ///   - journal: told about creates and downloads; default none.
+    ///   - sanitizer: what server-supplied values pass through; default one
+    ///     that knows no secrets and caps values at the API's lengths.
+    ///   - sharedBudget: the budget shared with other processes on the host
+    ///     (``HostBudgetLedger``); default none.
+    public init(
+        policy: WaitPolicy,
+        sources: [WaitSource],
+        logger: Logger = Logger(label: "hss-export.wait"),
+        clock: WaitClock = .continuous,
+        random: RandomSource = .system,
+        downloads: DownloadSettings? = nil,
+        journal: (any RunJournaling)? = nil,
+        sanitizer: ResultSanitizer = ResultSanitizer(secrets: []),
+        sharedBudget: (any SharedRequestBudget)? = nil
+    ) {
+        precondition(!sources.isEmpty, "a waiter needs at least one source")
         self.sanitizer = sanitizer
         self.policy = policy
-        self.source = source
-        self.scope = scope
+        self.sources = sources
+        self.sharedBudget = sharedBudget
         self.logger = logger
         self.clock = clock
         self.random = random
@@ -91,27 +133,39 @@ public struct TaskWaiter: Sendable {
     /// (with its index in `jobs`) as soon as it is known, in the order they
     /// finish.
     ///
-    /// Creates and downloads need ``source`` to be an ``ExportTaskService``;
+    /// Creates and downloads need the job's source to be an ``ExportTaskService``;
     /// ``journal`` hears of every create before it is sent and after it is
     /// answered, and of every download.
     public func run(_ jobs: [WaitJob], onEvent: @escaping @Sendable (Event) async -> Void) async {
         let start = clock.now
-        let items = jobs.map { RequestPlan.Item(firstStep: $0.taskID == nil ? .create : .query, downloads: $0.downloads) }
+        let sources = self.sources
+        precondition(jobs.allSatisfy { sources.indices.contains($0.source) }, "a job names a source the waiter does not have")
+        let groupKeys = Self.budgetGroups(of: sources)
+        let items = jobs.map {
+            RequestPlan.Item(
+                firstStep: $0.taskID == nil ? .create : .query, downloads: $0.downloads, group: groupKeys.groupOfSource[$0.source])
+        }
         var plan = RequestPlan(items: items, policy: policy, start: start, random: random)
-        var trackers = jobs.map { TaskTracker(result: scope.initialResult(for: $0)) }
-        var refusal: ExportResult.Failure?
+        var trackers = jobs.map { TaskTracker(result: sources[$0.source].scope.initialResult(for: $0)) }
+        // Per budget group: why its credentials were refused.
+        var refusals: [Int: ExportResult.Failure] = [:]
         let (answers, continuation) = AsyncStream.makeStream(of: Completion.self)
         var pending = answers.makeAsyncIterator()
-        let source = self.source
         let clock = self.clock
         let journal = self.journal
-        let downloader = downloads.flatMap { settings in
-            (source as? any ExportTaskService).map { ArchiveDownloader(settings: settings, service: $0, names: ArchiveNames()) }
+        let sharedBudget = self.sharedBudget
+        let logger = self.logger
+        let downloaders = sources.map { source in
+            downloads.flatMap { settings in
+                (source.service as? any ExportTaskService).map { ArchiveDownloader(settings: settings, service: $0, names: ArchiveNames()) }
+            }
         }
 
         func report(_ finished: [Int]) async {
             for index in finished {
-                if trackers[index].result.error == nil, plan.outcomes[index] == .error, let refusal { trackers[index].result.error = refusal }
+                if trackers[index].result.error == nil, plan.outcomes[index] == .error, let refusal = refusals[plan.group(of: index)] {
+                    trackers[index].result.error = refusal
+                }
                 let (result, warnings) = sanitizer.sanitize(trackers[index].finish(plan.outcomes[index] ?? .interrupted, clock: clock))
                 for warning in warnings { logger.warning("\(warning)") }
                 await onEvent(.finished(index: index, result: result))
@@ -137,6 +191,7 @@ public struct TaskWaiter: Sendable {
                 case .done:
                     break loop
                 case .send(let index, let kind, let request):
+                    let source = sources[jobs[index].source].service
                     let work: @Sendable () async -> Reply
                     switch kind {
                     case .create:
@@ -156,7 +211,7 @@ public struct TaskWaiter: Sendable {
                         }
                     case .download:
                         var result = trackers[index].result
-                        guard let downloader else {
+                        guard let downloader = downloaders[jobs[index].source] else {
                             preconditionFailure("a job that downloads needs download settings and an ExportTaskService")
                         }
                         // The file on disk is named after the server's name with secrets redacted (the ids stay as they are).
@@ -164,8 +219,21 @@ public struct TaskWaiter: Sendable {
                         let named = result
                         work = { await Self.download(named, with: downloader, journal: journal) }
                     }
+                    let budgeted: @Sendable () async -> Reply
+                    if let sharedBudget {
+                        let key = groupKeys.keys[plan.group(of: index)]
+                        let limit = plan.budget(of: index, kind: kind)
+                        let deadline = plan.deadline(of: index)
+                        budgeted = {
+                            await Self.spending(
+                                sharedBudget, key: key, api: kind.description, limit: limit, deadline: deadline, clock: clock, logger: logger,
+                                work: work)
+                        }
+                    } else {
+                        budgeted = work
+                    }
                     group.addTask {
-                        let reply = await work()
+                        let reply = await budgeted()
                         continuation.yield(.answer(task: index, kind: kind, request: request, reply))
                     }
                     await progress()
@@ -185,14 +253,24 @@ public struct TaskWaiter: Sendable {
                     guard case .answer(let index, let kind, let request, let reply) = next else { continue loop }
                     if Task.isCancelled { break loop }
                     let outcome = apply(reply, to: &trackers[index], index: index)
-                    if case .failure(.credentialsRejected) = outcome, refusal == nil {
-                        refusal = trackers[index].result.error
-                        logger.error("HSS refused the credentials; ending every task", metadata: ["error": "\(refusal?.message ?? "")"])
+                    let budgetGroup = plan.group(of: index)
+                    if case .failure(.credentialsRejected) = outcome, refusals[budgetGroup] == nil {
+                        let refusal = trackers[index].result.error
+                        refusals[budgetGroup] = refusal
+                        if groupKeys.keys.count == 1 {
+                            logger.error("HSS refused the credentials; ending every task", metadata: ["error": "\(refusal?.message ?? "")"])
+                        } else {
+                            logger.error(
+                                "HSS refused the credentials; ending every task that uses them",
+                                metadata: ["error": "\(refusal?.message ?? "")", "budget_key": "\(groupKeys.keys[budgetGroup])"])
+                        }
                     }
                     plan.answered(task: index, kind: kind, request: request, answer: outcome, at: clock.now)
                     switch reply {
                     case .created(let created): await onEvent(.created(index: index, taskID: created.taskID))
                     case .downloaded(let archive): await onEvent(.downloaded(index: index, archive: archive))
+                    case .notSent:
+                        break
                     case .status, .failed:
                         await onEvent(.polled(index: index, taskID: trackers[index].result.taskID, status: trackers[index].lastStatus))
                     }
@@ -205,6 +283,43 @@ public struct TaskWaiter: Sendable {
         }
         plan.interrupt()
         await report(plan.takeFinished())
+    }
+
+    /// The budget groups of `sources`: one per distinct budget key, in order of first appearance.
+    static func budgetGroups(of sources: [WaitSource]) -> (keys: [String], groupOfSource: [Int]) {
+        var keys: [String] = []
+        var groupOfKey: [String: Int] = [:]
+        let groupOfSource = sources.map { source in
+            if let group = groupOfKey[source.budgetKey] { return group }
+            keys.append(source.budgetKey)
+            groupOfKey[source.budgetKey] = keys.count - 1
+            return keys.count - 1
+        }
+        return (keys, groupOfSource)
+    }
+
+    /// Runs `work` within the host-wide budget: a slot before it, the answer
+    /// recorded after it (even when cancelled, so nothing stays counted as in
+    /// flight). A budget that cannot be used is logged and skipped: the run's
+    /// own budget still holds.
+    private static func spending(
+        _ budget: any SharedRequestBudget, key: String, api: String, limit: WaitPolicy.RateLimit, deadline: WaitClock.Instant,
+        clock: WaitClock, logger: Logger, work: @Sendable () async -> Reply
+    ) async -> Reply {
+        var ticket: SharedBudgetTicket?
+        do {
+            guard let acquired = try await budget.acquire(key: key, api: api, limit: limit, clock: clock, notAfter: deadline) else {
+                return .notSent
+            }
+            ticket = acquired
+        } catch is CancellationError {
+            return .failed(CancellationError())
+        } catch {
+            logger.warning("host-wide budget unavailable; this request counts in this run's budget only", metadata: ["error": "\(error)"])
+        }
+        let reply = await work()
+        if let ticket { await budget.release(ticket, at: clock.now, clock: clock) }
+        return reply
     }
 
     /// Sends one create, with the journal written before and after.
@@ -273,6 +388,11 @@ public struct TaskWaiter: Sendable {
             tracker.result.error = nil
             logger.info("downloaded", metadata: ["task_id": "\(taskID)", "path": "\(archive.path)", "bytes": "\(archive.bytes)"])
             return .downloaded
+        case .notSent:
+            logger.notice(
+                "no slot in the host-wide budget before the task's deadline; other hss-export processes on this host spend it",
+                metadata: taskID.isEmpty ? ["export": "\(tracker.result.exportName ?? "")"] : ["task_id": "\(taskID)"])
+            return .notSent
         case .failed(let error):
             tracker.lastStatus = nil
             if error is CancellationError { return .failure(.transient) }
@@ -307,6 +427,8 @@ private enum Reply: Sendable {
     case status(TaskStatus)
     case downloaded(DownloadedArchive)
     case failed(any Error)
+    /// The host-wide budget had no slot before the deadline: nothing was sent.
+    case notSent
 }
 
 /// What the request tasks and timers tell the scheduler loop.

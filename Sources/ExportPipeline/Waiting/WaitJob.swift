@@ -9,17 +9,20 @@ public struct WaitJob: Sendable, Equatable {
     public var export: ExportSpec?
     /// Whether to download its file after `success`.
     public var downloads: Bool
+    /// Its source: an index into the waiter's ``TaskWaiter/sources``.
+    public var source: Int
 
     /// Creates a job.
-    public init(taskID: String?, name: String? = nil, export: ExportSpec? = nil, downloads: Bool = false) {
+    public init(taskID: String?, name: String? = nil, export: ExportSpec? = nil, downloads: Bool = false, source: Int = 0) {
         self.taskID = taskID
         self.name = name
         self.export = export
         self.downloads = downloads
+        self.source = source
     }
 
     /// A listed task.
-    public init(_ task: TaskSpec, downloads: Bool = false) {
-        self.init(taskID: task.id, name: task.name, downloads: downloads)
+    public init(_ task: TaskSpec, downloads: Bool = false, source: Int = 0) {
+        self.init(taskID: task.id, name: task.name, downloads: downloads, source: source)
     }
 }

@@ -17,7 +17,11 @@ extension ExportResult {
         mutating func visitFailure(_ value: Failure)
     }
 
-    /// Hands the value of the field at `index` in ``fieldNames`` to `visitor`.
+    /// The index ``visitField(at:with:)`` takes for `source` (past ``fieldNames``).
+    package static var sourceFieldIndex: Int { fieldNames.count }
+
+    /// Hands the value of the field at `index` in ``fieldNames`` (or
+    /// `source`, at ``sourceFieldIndex``) to `visitor`.
     package func visitField<Visitor: FieldVisitor>(at index: Int, with visitor: inout Visitor) {
         switch index {
         case 0: visitor.visitString(taskID)
@@ -43,6 +47,7 @@ extension ExportResult {
         case 17:
             if let download { visitor.visitInteger(download.bytes) } else { visitor.visitNull() }
         case 18: Self.visit(download?.sha256, with: &visitor)
+        case 19: Self.visit(source, with: &visitor)
         default: preconditionFailure("no field at index \(index); there are \(Self.fieldNames.count)")
         }
     }
@@ -59,6 +64,7 @@ extension ExportResult {
         total += (taskName?.utf8.count ?? 0) + (taskStatus?.utf8.count ?? 0) + (fileID?.utf8.count ?? 0)
         total += (fileName?.utf8.count ?? 0) + (region?.utf8.count ?? 0) + (enterpriseProjectID?.utf8.count ?? 0)
         total += (exportName?.utf8.count ?? 0) + (download?.path.utf8.count ?? 0) + (download?.sha256.utf8.count ?? 0)
+        total += source?.utf8.count ?? 0
         if let error {
             total += error.code.utf8.count + error.message.utf8.count + (error.requestID?.utf8.count ?? 0)
         }
@@ -73,6 +79,10 @@ extension ExportResult {
             var json = JSONFieldWriter(writer: writer)
             JSONKeyPrefixes.shared.bytes.withUnsafeBufferPointer { prefixes in
                 for (index, range) in JSONKeyPrefixes.shared.ranges.enumerated() {
+                    if index == Self.sourceFieldPosition, let source {
+                        json.writer.write(#","source":"#)
+                        json.writer.writeString(source)
+                    }
                     json.writer.write(UnsafeBufferPointer(rebasing: prefixes[range]))
                     visitField(at: index, with: &json)
                 }
@@ -82,8 +92,8 @@ extension ExportResult {
         }
     }
 
-    /// Appends the field at `index` as compact JSON: the bytes of
-    /// `fields[index].value.serialized`.
+    /// Appends the field at `index` (as ``visitField(at:with:)`` numbers
+    /// them) as compact JSON: the bytes of that field's value serialized.
     package func appendJSONField(at index: Int, to buffer: inout EncodingBuffer) {
         buffer.write(maximumCount: 6 * stringByteCount + 1024) { writer in
             var json = JSONFieldWriter(writer: writer)

@@ -1,7 +1,9 @@
 import Foundation
 
 extension ExportResult {
-    /// The record's field names, in the order every output format uses.
+    /// The record's field names, in the order every output format uses:
+    /// the fields every record has. ``source`` comes before `project_id`
+    /// when it is set (see ``fieldNames(withSource:)``).
     public static let fieldNames: [String] = [
         "task_id", "task_name", "task_status", "file_id", "file_name",
         "project_id", "region", "enterprise_project_id", "outcome", "error",
@@ -9,11 +11,32 @@ extension ExportResult {
         "export", "download_path", "download_bytes", "download_sha256",
     ]
 
-    /// The record as ordered fields, named as in ``fieldNames``.
+    /// `source`: the field of a `sources:` pipeline's records.
+    public static let sourceFieldName = "source"
+
+    /// Where `source` goes among ``fieldNames``: before `project_id`, with
+    /// the other fields that say where the task lives.
+    public static let sourceFieldPosition = 5
+
+    /// The field names of a record with (`true`) or without a `source`.
+    public static func fieldNames(withSource: Bool) -> [String] {
+        var names = fieldNames
+        if withSource { names.insert(sourceFieldName, at: sourceFieldPosition) }
+        return names
+    }
+
+    /// The record as ordered fields, named as in ``fieldNames``, with
+    /// `source` before `project_id` when it is set.
     ///
     /// Times are RFC 3339 UTC with milliseconds, `wait_seconds` is rounded to
     /// milliseconds, absent values are `null`.
     public var fields: [(key: String, value: JSONValue)] {
+        var fields = plainFields
+        if let source { fields.insert((Self.sourceFieldName, .string(source)), at: Self.sourceFieldPosition) }
+        return fields
+    }
+
+    private var plainFields: [(key: String, value: JSONValue)] {
         [
             ("task_id", .string(taskID)),
             ("task_name", JSONValue(taskName)),

@@ -33,6 +33,10 @@ public struct ExportResult: Sendable, Equatable {
     public var fileID: String?
     /// `file_name` from the API.
     public var fileName: String?
+    /// The name of the pipeline's source the task belongs to, in a pipeline
+    /// with `sources:`; `nil` for a single `source:` (and then absent from
+    /// every output, which stays as it was before `sources:`).
+    public var source: String?
     /// The project the task belongs to.
     public var projectID: String
     /// The region queried, when the source names one.
@@ -66,6 +70,7 @@ public struct ExportResult: Sendable, Equatable {
         taskStatus: String? = nil,
         fileID: String? = nil,
         fileName: String? = nil,
+        source: String? = nil,
         projectID: String,
         region: String? = nil,
         enterpriseProjectID: String? = nil,
@@ -84,6 +89,7 @@ public struct ExportResult: Sendable, Equatable {
         self.taskStatus = taskStatus
         self.fileID = fileID
         self.fileName = fileName
+        self.source = source
         self.projectID = projectID
         self.region = region
         self.enterpriseProjectID = enterpriseProjectID

@@ -35,7 +35,8 @@ extension HSSClient {
     ///   - maximumBytes: The largest file accepted (the pipeline's `download.max_bytes`).
     /// - Returns: The bytes written and their SHA-256.
     public func downloadFile(_ fileID: String, to path: String, maximumBytes: Int) async throws -> DownloadedFile {
-        let prepared = prepare(OutgoingRequest(method: .GET, pathSegments: ["v5", configuration.projectID, "download", fileID]))
+        let outgoing = OutgoingRequest(method: .GET, pathSegments: ["v5", configuration.projectID, "download", fileID])
+        let (prepared, _) = try await prepareWithCurrentCredentials(outgoing)
         let limit = configuration.downloadTimeout
         let started = ContinuousClock.now
         return try await withTimeLimit(limit, prepared, started: started) {

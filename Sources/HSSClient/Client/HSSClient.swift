@@ -149,7 +149,7 @@ public final class HSSClient: ExportTaskService, Sendable {
         }
     }
 
-    private static func authentication(for credentials: HSSCredentials) throws -> Authentication {
+    static func authentication(for credentials: HSSCredentials) throws -> Authentication {
         switch credentials {
         case .token(let raw):
             // A token read from a file usually ends with a newline.

@@ -10,7 +10,7 @@ extension HSSClientConfiguration {
     /// The configuration for a pipeline's source, with its resolved credentials.
     public init(source: SourceSpec, credentials: HSSCredentials, environment: [String: String]) {
         self.init(
-            endpoint: Self.endpoint(of: source), projectID: source.projectID, credentials: credentials,
+            endpoint: Self.endpoint(of: source), projectID: source.projectID ?? "", credentials: credentials,
             enterpriseProjectID: source.enterpriseProjectID, region: source.region, caFile: source.caFile,
             insecure: source.insecure, requestTimeout: source.requestTimeout, environment: environment
         )

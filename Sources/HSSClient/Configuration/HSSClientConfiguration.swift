@@ -30,8 +30,12 @@ public struct HSSClientConfiguration: Sendable, CustomStringConvertible, CustomR
     /// Sent as the `region` header when set. `nil` means: the endpoint's region when the
     /// endpoint is a region, otherwise no header. See ``effectiveRegion``.
     public var region: String?
-    /// How requests authenticate.
+    /// How requests authenticate: the first credentials, and all of them
+    /// unless ``credentialProvider`` is set.
     public var credentials: HSSCredentials
+    /// Gives the credentials of each request as it is sent (ECS agency keys,
+    /// password tokens); `nil` means ``credentials`` always.
+    public var credentialProvider: (any CredentialProvider)?
     /// A PEM file of CA certificates trusted in addition to the system's, for a TLS
     /// proxy or a private endpoint.
     public var caFile: String?
@@ -68,6 +72,8 @@ public struct HSSClientConfiguration: Sendable, CustomStringConvertible, CustomR
     ///   - userAgent: The `User-Agent`; default ``defaultUserAgent``.
     ///   - environment: Where proxy and endpoint override variables are read; default the
     ///     process environment.
+    ///   - credentialProvider: Gives each request's credentials when they expire; default
+    ///     none (``credentials`` always).
     public init(
         endpoint: HSSEndpoint,
         projectID: String,
@@ -80,8 +86,10 @@ public struct HSSClientConfiguration: Sendable, CustomStringConvertible, CustomR
         connectTimeout: Duration = .seconds(10),
         downloadTimeout: Duration = HSSClientConfiguration.defaultDownloadTimeout,
         userAgent: String = HSSClientConfiguration.defaultUserAgent,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        credentialProvider: (any CredentialProvider)? = nil
     ) {
+        self.credentialProvider = credentialProvider
         self.endpoint = endpoint
         self.projectID = projectID
         self.credentials = credentials

@@ -42,10 +42,13 @@ extension HSSCredentials {
                     securityToken: token
                 )
             )
+        case .profile, .ecsMetadata, .password:
+            throw CredentialsError(
+                "this 'auth' form needs the credential chain (profile, ECS metadata, IAM login)", fix: "resolve it with CredentialChain.resolve")
         }
     }
 
-    private static func value(of source: SecretSource, name: String) throws(CredentialsError) -> String {
+    static func value(of source: SecretSource, name: String) throws(CredentialsError) -> String {
         switch source {
         case .value(let value?, _):
             return value
@@ -71,7 +74,8 @@ public struct CredentialsError: Error, CustomStringConvertible, Sendable {
     /// How to fix it.
     public var fix: String
 
-    init(_ message: String, fix: String) {
+    /// Creates an error; neither text may hold a secret.
+    public init(_ message: String, fix: String) {
         self.message = message
         self.fix = fix
     }

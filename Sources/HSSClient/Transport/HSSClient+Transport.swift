@@ -57,13 +57,34 @@ extension HSSClient {
 
     /// Sends `outgoing` once and returns its 2xx response, its body read up to `maximumBytes`;
     /// throws ``HSSAPIError``, ``HSSTransportError`` or ``HSSResponseError`` for everything else.
+    ///
+    /// With a ``CredentialProvider``, the request is signed now (after any budget wait)
+    /// with credentials valid for at least the request timeout; a 401 makes the provider
+    /// refresh once and the request go once more, then the 401 stands.
     func send(_ outgoing: OutgoingRequest, maximumBytes: Int) async throws -> Response {
-        let prepared = prepare(outgoing)
-        let started = ContinuousClock.now
-        let limit = configuration.requestTimeout
-        return try await withTimeLimit(limit, prepared, started: started) {
-            try await self.exchange(prepared, maximumBytes: maximumBytes, started: started, limit: limit)
+        var refreshed = false
+        while true {
+            let (prepared, used) = try await prepareWithCurrentCredentials(outgoing)
+            let started = ContinuousClock.now
+            let limit = configuration.requestTimeout
+            do {
+                return try await withTimeLimit(limit, prepared, started: started) {
+                    try await self.exchange(prepared, maximumBytes: maximumBytes, started: started, limit: limit)
+                }
+            } catch let error as HSSAPIError where error.status == 401 && !refreshed {
+                guard let used, let provider = configuration.credentialProvider, try await provider.refresh(after: used) else { throw error }
+                logger.info("HSS refused the credentials (401); retrying once with refreshed ones", metadata: ["path": "\(prepared.target)"])
+                refreshed = true
+            }
         }
+    }
+
+    /// ``prepare(_:date:authentication:)`` with the provider's current credentials (or the
+    /// fixed ones), and the credentials used, to refresh after a 401.
+    func prepareWithCurrentCredentials(_ outgoing: OutgoingRequest) async throws -> (PreparedRequest, HSSCredentials?) {
+        guard let provider = configuration.credentialProvider else { return (prepare(outgoing), nil) }
+        let credentials = try await provider.credentials(validFor: configuration.requestTimeout)
+        return (prepare(outgoing, authentication: try Self.authentication(for: credentials)), credentials)
     }
 
     /// Sends `prepared` and reads its answer; ``send(_:maximumBytes:)`` bounds the time.
@@ -142,7 +163,7 @@ extension HSSClient {
 
     /// The request for `outgoing`: the SDK's wire form, signed.
     /// `date` is the signing time (``SDKHMACSigner`` writes it as `X-Sdk-Date`).
-    func prepare(_ outgoing: OutgoingRequest, date: Date = Date()) -> PreparedRequest {
+    func prepare(_ outgoing: OutgoingRequest, date: Date = Date(), authentication: Authentication? = nil) -> PreparedRequest {
         let path = HSSPercentEncoding.encodePathSegments(outgoing.pathSegments)
         var query = outgoing.query
         // The call's own enterprise_project_id (an export's parameter) wins over the source's.
@@ -159,7 +180,7 @@ extension HSSClient {
             method: outgoing.method.rawValue, host: endpoint.authority, path: path, query: query,
             headers: commonHeaders(region: outgoing.sendsRegion), body: outgoing.body
         )
-        let headers = authenticated(signing, date: date)
+        let headers = authenticated(signing, date: date, with: authentication ?? self.authentication)
         for header in headers {
             request.headers.add(name: header.name, value: header.value)
         }
@@ -297,8 +318,10 @@ extension HSSClient {
 
     /// The headers to send for `request`: its headers plus authentication (a token, or
     /// the signature over method, path, query, headers and body).
-    func authenticated(_ request: SigningRequest, date: Date = Date()) -> [(name: String, value: String)] {
-        switch authentication {
+    func authenticated(
+        _ request: SigningRequest, date: Date = Date(), with authentication: Authentication? = nil
+    ) -> [(name: String, value: String)] {
+        switch authentication ?? self.authentication {
         case .token(let token):
             return request.headers + [("X-Auth-Token", token)]
         case .signer(let signer):

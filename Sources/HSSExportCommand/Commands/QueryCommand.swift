@@ -21,7 +21,7 @@ struct QueryCommand: AsyncParsableCommand {
 
     func run() async throws {
         let session = RunSession(logging: logging)
-        let client = try session.makeClient(for: try source.sourceSpec(environment: session.environment))
+        let (client, _) = try await session.makeClient(for: try source.sourceSpec(environment: session.environment))
         do {
             let status = try await client.queryExportTask(taskID)
             try? await client.shutdown()

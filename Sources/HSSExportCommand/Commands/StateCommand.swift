@@ -45,7 +45,7 @@ struct StateCommand: AsyncParsableCommand {
         guard let journal = try session.openJournal(for: pipeline, runID: runID, environment: session.environment, override: stateDirectory) else {
             throw session.failure("\(file) keeps no state", exitCode: .usage)
         }
-        let names = Set(pipeline.exports.map(\.name))
+        let names = Set(pipeline.exports.map(\.key))
         var changes: [(String, String?)] = []
         for item in adopt {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)

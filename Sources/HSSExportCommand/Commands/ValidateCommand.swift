@@ -40,6 +40,7 @@ struct ValidateCommand: AsyncParsableCommand {
                 if pipeline.download != nil { parts.append("download") }
                 parts.append(counted(pipeline.stages.count, "stage"))
                 Console.printLine("\(file): valid (\(parts.joined(separator: ", ")))")
+                for note in session.projectLookupNotes(of: pipeline) { Console.printLine("  note: \(note)") }
             } catch {
                 invalid += 1
                 Console.writeStandardError(error.description + "\n")

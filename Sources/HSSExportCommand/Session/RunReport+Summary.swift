@@ -6,16 +6,18 @@ extension RunReport {
     /// The human-readable summary printed on stdout at the end of a run.
     var summaryText: String {
         var lines: [String] = []
-        let counts = TaskOutcome.allCases.compactMap { outcome -> String? in
-            let count = summary.count(of: outcome)
-            return count > 0 ? "\(count) \(outcome.rawValue.replacingOccurrences(of: "_", with: " "))" : nil
-        }
         let duration = String(format: "%.2f", summary.durationSeconds)
         lines.append(
             "run \(summary.runID): \(summary.taskCount) task\(summary.taskCount == 1 ? "" : "s") in \(duration) s: "
-                + (counts.isEmpty ? "nothing to do" : counts.joined(separator: ", ")))
+                + Self.countsText(summary.outcomes))
+        // A `sources:` run: one line per source, in file order.
+        for (source, outcomes) in sourceOutcomes {
+            let total = outcomes.values.reduce(0, +)
+            lines.append("  source \(source): \(total) task\(total == 1 ? "" : "s"): " + Self.countsText(outcomes))
+        }
         for result in results where result.outcome != .succeeded {
-            var line = "  \(result.taskID): \(result.outcome.rawValue)"
+            let subject = result.source.map { "\($0)/" } ?? ""
+            var line = "  \(subject)\(result.taskID): \(result.outcome.rawValue)"
             if let error = result.error { line += " (\(error.code): \(error.message))" }
             lines.append(line)
         }
@@ -27,5 +29,29 @@ extension RunReport {
         }
         lines.append("exit \(exitCode.rawValue): \(exitCode.meaning)")
         return lines.joined(separator: "\n")
+    }
+
+    /// Tasks by outcome for each source that records carry, in the order
+    /// the records are (file order); empty for a `source:` run.
+    var sourceOutcomes: [(source: String, outcomes: [TaskOutcome: Int])] {
+        var totals: [(source: String, outcomes: [TaskOutcome: Int])] = []
+        for result in results {
+            guard let source = result.source else { continue }
+            if let position = totals.firstIndex(where: { $0.source == source }) {
+                totals[position].outcomes[result.outcome, default: 0] += 1
+            } else {
+                totals.append((source, [result.outcome: 1]))
+            }
+        }
+        return totals
+    }
+
+    /// `2 succeeded, 1 timed out`, or `nothing to do`.
+    static func countsText(_ outcomes: [TaskOutcome: Int]) -> String {
+        let counts = TaskOutcome.allCases.compactMap { outcome -> String? in
+            let count = outcomes[outcome] ?? 0
+            return count > 0 ? "\(count) \(outcome.rawValue.replacingOccurrences(of: "_", with: " "))" : nil
+        }
+        return counts.isEmpty ? "nothing to do" : counts.joined(separator: ", ")
     }
 }

@@ -39,15 +39,27 @@ struct RunSession {
         PipelineLoader(registry: CommandEnvironment.registry, environment: environment ?? self.environment, isForRun: isForRun)
     }
 
-    /// Checks what only the client knows of `pipeline`'s source (region and
+    /// Checks what only the client knows of `pipeline`'s sources (region and
     /// endpoint syntax, the SDK's override variables), as located diagnostics,
     /// so `validate` rejects what `run` would.
     func sourceDiagnostics(of pipeline: Pipeline) -> [PipelineDiagnostic] {
-        do {
-            _ = try HSSClientConfiguration.endpoint(of: pipeline.source).resolve(environment: environment)
-            return []
-        } catch {
-            return [Self.diagnostic(for: error, in: pipeline)]
+        pipeline.sources.indices.compactMap { index in
+            do {
+                _ = try HSSClientConfiguration.endpoint(of: pipeline.sources[index]).resolve(environment: environment)
+                return nil
+            } catch {
+                return Self.diagnostic(for: error, in: pipeline, source: index)
+            }
+        }
+    }
+
+    /// What `validate` says about sources without a `project_id`: the run looks it up.
+    func projectLookupNotes(of pipeline: Pipeline) -> [String] {
+        pipeline.sources.enumerated().compactMap { index, source in
+            guard source.projectID == nil else { return nil }
+            let subject = pipeline.isMultiSource ? "source '\(source.name)'" : "the source"
+            return "\(subject) has no project_id: the run takes HUAWEICLOUD_SDK_PROJECT_ID or the profile's project_id, "
+                + "else looks up the project named '\(source.region ?? "<region>")' with IAM (GET /v3/projects)"
         }
     }
 
@@ -62,20 +74,21 @@ struct RunSession {
         }
     }
 
-    /// Runs `pipeline` against HSS: signals, progress, the runner, the client's
-    /// shutdown. A problem found before the first request is exit 2.
+    /// Runs `pipeline` against HSS: signals, progress, the runner, the
+    /// clients' shutdown. A problem found before the first request is exit 2.
     func execute(
         _ pipeline: Pipeline, environment: [String: String]? = nil, stateDirectory: String? = nil
     ) async throws(ArgumentParser.ExitCode) -> RunReport {
-        let client = try makeClient(for: pipeline.source, pipeline: pipeline.locations.isEmpty ? nil : pipeline, environment: environment)
         let runID = RunContext.makeRunID()
+        let (clients, sources) = try await connect(pipeline, runID: runID, environment: environment)
         let journal: RunJournal?
         do {
             journal = try openJournal(for: pipeline, runID: runID, environment: environment ?? self.environment, override: stateDirectory)
         } catch {
-            try? await client.shutdown()
+            await shutDown(clients)
             throw error
         }
+        let client = clients.first
         let interruption = RunInterruption()
         let progress = ProgressReporter(console: console, taskCount: pipeline.tasks.count + pipeline.exports.count, budget: pipeline.wait.rateLimit)
         // The stages' temp files, for the exit that cannot wait for them to be discarded.
@@ -100,9 +113,10 @@ struct RunSession {
             }
         )
         let runner = PipelineRunner(
-            pipeline: pipeline, source: client, logger: logger, toolVersion: HSSExportVersion.current,
+            pipeline: pipeline, sources: sources, logger: logger, toolVersion: HSSExportVersion.current,
             interruption: interruption, runID: runID, onEvent: { progress.record($0) }, journal: journal,
-            sanitizer: ResultSanitizer(secrets: redactor.secrets)
+            sanitizer: ResultSanitizer(secrets: redactor.secrets),
+            sharedBudget: hostBudget(environment: environment, requestTimeout: pipeline.sources.map(\.requestTimeout).max() ?? .seconds(30))
         )
         if let journal {
             logger.info("state", metadata: ["dir": "\(journal.directory.path)", "resumes_run": "\(journal.resumedRunID ?? "-")"])
@@ -111,17 +125,61 @@ struct RunSession {
             "run started",
             metadata: [
                 "run_id": "\(runner.runID)", "tasks": "\(pipeline.tasks.count)", "exports": "\(pipeline.exports.count)",
-                "endpoint": "\(client.endpoint)",
-            ])
+                "endpoint": "\(client.map { "\($0.endpoint)" } ?? "-")",
+            ].merging(pipeline.isMultiSource ? ["sources": "\(pipeline.sources.count)"] : [:]) { $1 })
         let report = await runner.run()
         progress.finish()
         trap.cancel()
-        do {
-            try await client.shutdown()
-        } catch {
-            logger.debug("client shutdown: \(error)")
-        }
+        await shutDown(clients)
         return report
+    }
+
+    /// One client per source with work (credentials and project id resolved,
+    /// providers shared between sources of one `auth:`), and the sources as
+    /// the runner takes them. Every client made so far is shut down when a
+    /// later source fails.
+    func connect(
+        _ pipeline: Pipeline, runID: String, environment: [String: String]?
+    ) async throws(ArgumentParser.ExitCode) -> (clients: [HSSClient], sources: [WaitSource]) {
+        var clients: [HSSClient] = []
+        var sources: [WaitSource] = []
+        for (index, source) in pipeline.sources.enumerated() {
+            // A shard that kept no source keeps a placeholder nothing asks.
+            guard pipeline.tasks.contains(where: { $0.source == index }) || pipeline.exports.contains(where: { $0.source == index }) else {
+                sources.append(WaitSource(service: IdleStatusSource(), scope: ResultScope(projectID: source.projectID ?? "", runID: runID)))
+                continue
+            }
+            let made: (client: HSSClient, credentials: ResolvedCredentials)
+            do {
+                made = try await makeClient(for: source, pipeline: pipeline.locations.isEmpty ? nil : pipeline, environment: environment)
+            } catch {
+                await shutDown(clients)
+                throw error
+            }
+            clients.append(made.client)
+            let projectID = made.client.configuration.projectID
+            let scope = ResultScope(
+                source: pipeline.sourceName(at: index), projectID: projectID, region: source.region,
+                enterpriseProjectID: source.enterpriseProjectID, runID: runID)
+            sources.append(WaitSource(service: made.client, scope: scope, budgetKey: made.credentials.budgetKey))
+            var metadata: Logger.Metadata = [
+                "endpoint": "\(made.client.endpoint)", "project_id": "\(projectID)", "credentials": "\(made.credentials.sourceDescription)",
+            ]
+            if pipeline.isMultiSource { metadata["name"] = "\(source.name)" }
+            logger.info("source", metadata: metadata)
+        }
+        return (clients, sources)
+    }
+
+    /// Shuts every client down; a failure is only logged (the run is over).
+    func shutDown(_ clients: [HSSClient]) async {
+        for client in clients {
+            do {
+                try await client.shutdown()
+            } catch {
+                logger.debug("client shutdown: \(error)")
+            }
+        }
     }
 
     /// Takes the state lock and reads the journal of a pipeline that creates
@@ -162,15 +220,27 @@ struct RunSession {
         return ArgumentParser.ExitCode(report.exitCode)
     }
 
-    /// A client setting problem as a diagnostic at the key that holds it.
-    static func diagnostic(for error: any Error, in pipeline: Pipeline) -> PipelineDiagnostic {
-        guard let error = error as? HSSConfigurationError else {
-            return PipelineDiagnostic(file: pipeline.file, at: pipeline.locations["source"], message: "\(error)")
+    /// A client setting problem as a diagnostic at the key that holds it:
+    /// in source `source` (by position), or, when not given, the source
+    /// whose region or endpoint is the bad value (else the first).
+    static func diagnostic(for error: any Error, in pipeline: Pipeline, source: Int? = nil) -> PipelineDiagnostic {
+        let configurationError = error as? HSSConfigurationError
+        let index =
+            source
+            ?? configurationError.flatMap { error in
+                pipeline.sources.firstIndex {
+                    error.setting == "region" ? $0.region == error.value : error.setting == "endpoint" && $0.endpoint == error.value
+                }
+            } ?? 0
+        let prefix = pipeline.isMultiSource ? "sources[\(index)]" : "source"
+        guard let error = configurationError else {
+            return PipelineDiagnostic(file: pipeline.file, at: pipeline.locations[prefix], message: "\(error)")
         }
-        let key = error.setting == "region" || error.setting == "endpoint" ? "source.\(error.setting)" : "source"
+        let key = error.setting == "region" || error.setting == "endpoint" ? "\(prefix).\(error.setting)" : prefix
+        let subject = pipeline.isMultiSource ? "source '\(pipeline.sources[index].name)': " : ""
         return PipelineDiagnostic(
-            file: pipeline.file, at: pipeline.locations[key] ?? pipeline.locations["source"],
-            message: "\(error.setting) '\(error.value)' \(error.problem)", fix: error.fix
+            file: pipeline.file, at: pipeline.locations[key] ?? pipeline.locations[prefix],
+            message: "\(subject)\(error.setting) '\(error.value)' \(error.problem)", fix: error.fix
         )
     }
 }
