@@ -89,7 +89,7 @@ public struct ShardMerger: Sendable {
 
         var prepared: [(target: Target, file: PreparedFile, records: Int)] = []
         var transaction: [PreparedFile] = []
-        func discardAll() { transaction.forEach { $0.discard() } }
+        func discardAll() { for file in transaction { file.discard() } }
         var shardRunIDs: [String?] = Array(repeating: nil, count: shards.count)
         for (number, target) in targets.enumerated() {
             let bytes: [UInt8]
