@@ -160,6 +160,39 @@ import Testing
         }
     }
 
+    /// The control: the same four shards without the host-wide ledger each
+    /// spend the whole per-user budget, and the simulator throttles them, so
+    /// the 0 above is the ledger's doing.
+    @Test(.timeLimit(.minutes(3))) func withoutTheHostBudgetTheSameShardsAreThrottled() async throws {
+        let scenario = try SimulatorScenario(yaml: Self.scenarioYAML)
+        try await withSimulator(scenario, timeout: .seconds(170)) { url, simulator in
+            try await withTemporaryDirectory { directory in
+                for name in ["sharded", "state", "budget"] {
+                    try FileManager.default.createDirectory(atPath: directory.file(name), withIntermediateDirectories: true)
+                }
+                try directory.write(Self.pipelineYAML(url: url), to: "fleet.pipeline.yaml")
+                let file = directory.file("fleet.pipeline.yaml")
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for index in 0..<Self.shardCount {
+                        var environment = Self.environment(directory: directory, out: directory.file("sharded"))
+                        environment["JOB_COMPLETION_INDEX"] = String(index)
+                        environment["JOB_COMPLETIONS"] = String(Self.shardCount)
+                        environment["HSS_EXPORT_HOST_BUDGET"] = "off"
+                        group.addTask {
+                            let output = try await ProcessRunner.run(
+                                PackagePaths.binary, ["run", file], environment: environment, timeout: .seconds(90))
+                            // Throttled runs pause and retry, so they still finish.
+                            #expect(output.status == 0, "shard \(index): \(output.standardError)")
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                let throttled = await simulator.statistics.throttledRequests
+                #expect(throttled > 0, "four shards sharing one user's budget without the ledger were never throttled")
+            }
+        }
+    }
+
     // MARK: Comparison without run ids, times and per-run server numbering
 
     /// Fields that differ between two runs of the same pipeline: the run's

@@ -136,15 +136,21 @@ extension PipelineReader {
 
     /// `name:`, checked; nil (reported) when it is not a usable name.
     mutating func exportName(_ node: Node) -> String? {
+        checkedName(node, of: "export")
+    }
+
+    /// A `name:` of an export or a source: 1 to 64 letters, digits, `.`, `_`
+    /// and `-`, since it ends up in file names, journal keys and labels.
+    mutating func checkedName(_ node: Node, of subject: String) -> String? {
         guard let name = string(node, key: "name") else { return nil }
         if name.count > 64 {
-            report(at: node, "export name '\(name.prefix(20))…' is \(name.count) characters, more than 64", fix: "use at most 64 characters")
+            report(at: node, "\(subject) name '\(name.prefix(20))…' is \(name.count) characters, more than 64", fix: "use at most 64 characters")
             return nil
         }
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
         if !name.allSatisfy(allowed.contains) {
             report(
-                at: node, "export name '\(name)' may hold only letters, digits, '.', '_' and '-'",
+                at: node, "\(subject) name '\(name)' may hold only letters, digits, '.', '_' and '-'",
                 fix: "rename it, e.g. '\(String(name.map { allowed.contains($0) ? $0 : "-" }))'")
             return nil
         }

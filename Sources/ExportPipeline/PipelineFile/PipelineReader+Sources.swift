@@ -73,19 +73,7 @@ extension PipelineReader {
 
     /// A source's `name:`, checked; nil (reported) when it is not usable.
     mutating func sourceName(_ node: Node) -> String? {
-        guard let name = string(node, key: "name") else { return nil }
-        if name.count > 64 {
-            report(at: node, "source name '\(name.prefix(20))…' is \(name.count) characters, more than 64", fix: "use at most 64 characters")
-            return nil
-        }
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
-        if !name.allSatisfy(allowed.contains) {
-            report(
-                at: node, "source name '\(name)' may hold only letters, digits, '.', '_' and '-'",
-                fix: "rename it, e.g. '\(String(name.map { allowed.contains($0) ? $0 : "-" }))'")
-            return nil
-        }
-        return name
+        checkedName(node, of: "source")
     }
 
     /// The tasks and exports of a `sources:` pipeline, source by source: each

@@ -73,11 +73,15 @@ public struct CredentialsError: Error, CustomStringConvertible, Sendable {
     public var message: String
     /// How to fix it.
     public var fix: String
+    /// Whether the credential's source refused it (a wrong password, a server
+    /// without an agency) rather than failing to answer: retrying cannot help.
+    public var isRefusal: Bool
 
     /// Creates an error; neither text may hold a secret.
-    public init(_ message: String, fix: String) {
+    public init(_ message: String, fix: String, isRefusal: Bool = false) {
         self.message = message
         self.fix = fix
+        self.isRefusal = isRefusal
     }
 
     /// `credentials: message; fix`.

@@ -92,7 +92,7 @@ public actor ECSMetadataCredentialProvider: CredentialProvider {
         if answer.status == 401, answer.text.contains(Self.agencyMissing) {
             throw CredentialsError(
                 "the ECS metadata service at \(endpoint) has no agency keys for this server (HTTP \(answer.status))",
-                fix: Self.agencyHelp)
+                fix: Self.agencyHelp, isRefusal: true)
         }
         guard (200..<300).contains(answer.status) else {
             throw CredentialsError(

@@ -106,7 +106,7 @@ public actor PasswordTokenProvider: CredentialProvider {
             let reason = answer.status == 401 ? "the user name, account or password is wrong" : "HTTP \(answer.status)"
             throw CredentialsError(
                 "IAM at \(endpoint) refused the password login of \(login.domain)/\(login.user): \(reason)",
-                fix: "check auth.password's user, domain (the account name) and password")
+                fix: "check auth.password's user, domain (the account name) and password", isRefusal: answer.status == 401)
         }
         onSecrets([token])
         let object = (try? JSONSerialization.jsonObject(with: Data(answer.body))) as? [String: Any]

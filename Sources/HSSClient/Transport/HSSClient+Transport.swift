@@ -72,7 +72,16 @@ extension HSSClient {
                     try await self.exchange(prepared, maximumBytes: maximumBytes, started: started, limit: limit)
                 }
             } catch let error as HSSAPIError where error.status == 401 && !refreshed {
-                guard let used, let provider = configuration.credentialProvider, try await provider.refresh(after: used) else { throw error }
+                guard let used, let provider = configuration.credentialProvider else { throw error }
+                let renewed: Bool
+                do {
+                    renewed = try await provider.refresh(after: used)
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    throw CredentialFetchError(request: "\(prepared.method) \(prepared.target)", underlying: error)
+                }
+                guard renewed else { throw error }
                 logger.info("HSS refused the credentials (401); retrying once with refreshed ones", metadata: ["path": "\(prepared.target)"])
                 refreshed = true
             }
@@ -83,7 +92,15 @@ extension HSSClient {
     /// fixed ones), and the credentials used, to refresh after a 401.
     func prepareWithCurrentCredentials(_ outgoing: OutgoingRequest) async throws -> (PreparedRequest, HSSCredentials?) {
         guard let provider = configuration.credentialProvider else { return (prepare(outgoing), nil) }
-        let credentials = try await provider.credentials(validFor: configuration.requestTimeout)
+        let credentials: HSSCredentials
+        do {
+            credentials = try await provider.credentials(validFor: configuration.requestTimeout)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // Not sent yet: a transient failure the waiter retries, never an unknown create outcome.
+            throw CredentialFetchError(request: "\(outgoing.method.rawValue) /\(outgoing.pathSegments.joined(separator: "/"))", underlying: error)
+        }
         return (prepare(outgoing, authentication: try Self.authentication(for: credentials)), credentials)
     }
 
