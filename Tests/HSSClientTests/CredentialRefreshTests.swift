@@ -1,11 +1,12 @@
 import ExportPipeline
 import ExportStageKit
 import Foundation
-import HSSClient
 import HSSSigning
 import HSSSimulator
 import Logging
 import Testing
+
+@testable import HSSClient
 
 /// A 401 with a refreshable credential: the client asks the provider to
 /// refresh once and sends once more; a second 401 is the run's credential
@@ -156,5 +157,18 @@ import Testing
         let outage = CredentialFetchError(
             request: "GET /v5/p/export-task/t", underlying: CredentialsError("cannot reach IAM", fix: "check the network"))
         #expect(outage.disposition == .transient)
+    }
+
+    /// Credentials a provider hands out mid-run (a refreshed token here) are
+    /// redacted from the client's errors like the fixed ones, should a server
+    /// echo one.
+    @Test func issuedCredentialsAreRedactedFromErrors() async throws {
+        let issued = "issued-token-never-to-show-1234"
+        let provider = CountingProvider(tokens: [issued])
+        try await SimulatorFixture.withClient(configure: { $0.credentialProvider = provider }) { client, _, _ in
+            #expect(client.redact("echo: \(issued)") == "echo: \(issued)")
+            _ = try? await client.status(of: "done-1")
+            #expect(client.redact("echo: \(issued)") == "echo: <redacted>")
+        }
     }
 }

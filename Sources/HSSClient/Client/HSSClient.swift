@@ -7,6 +7,7 @@ public import Logging
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import Synchronization
 
 /// A client of the HSS v5 export-task API, and the pipeline's ``ExportTaskService``:
 /// it polls tasks (``queryExportTask(_:)``), creates them (``createExport(_:)``) and
@@ -41,6 +42,9 @@ public final class HSSClient: ExportTaskService, Sendable {
     let httpClient: HTTPClient
     let logger: Logger
     let authentication: Authentication
+    /// The secrets of credentials a provider handed out (refreshed keys and
+    /// tokens), so an error echoing one is redacted like the fixed ones.
+    let issuedSecrets = Mutex<Set<String>>([])
 
     /// How requests are authenticated, prepared once.
     enum Authentication: Sendable {

@@ -7,6 +7,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 extension HSSClient {
     /// A successful (2xx) response.
@@ -101,6 +102,8 @@ extension HSSClient {
             // Not sent yet: a transient failure the waiter retries, never an unknown create outcome.
             throw CredentialFetchError(request: "\(outgoing.method.rawValue) /\(outgoing.pathSegments.joined(separator: "/"))", underlying: error)
         }
+        let secrets = credentials.secrets
+        issuedSecrets.withLock { $0.formUnion(secrets) }
         return (prepare(outgoing, authentication: try Self.authentication(for: credentials)), credentials)
     }
 
@@ -349,7 +352,8 @@ extension HSSClient {
     /// `text` with every secret of the credentials replaced by `<redacted>`.
     func redact(_ text: String) -> String {
         var text = text
-        for secret in configuration.credentials.secrets where secret.count >= 4 {
+        let issued = issuedSecrets.withLock { $0 }.sorted { $0.count > $1.count }
+        for secret in configuration.credentials.secrets + issued where secret.count >= 4 {
             text = text.replacingOccurrences(of: secret, with: "<redacted>")
         }
         return text
