@@ -30,7 +30,7 @@ import Testing
                 """)
     }
 
-    static func pipeline(url: URL, tasks: Int, timeout: Double = deadline) -> String {
+    static func pipeline(url: URL, tasks: Int, timeout: Double = deadline, requestTimeout: Double = requestTimeout) -> String {
         """
         version: 1
         source:
@@ -56,11 +56,11 @@ import Testing
         var seconds: Double
     }
 
-    static func run(tasks: Int, faults: String, timeout: Double = deadline) async throws -> Run {
+    static func run(tasks: Int, faults: String, timeout: Double = deadline, requestTimeout: Double = requestTimeout) async throws -> Run {
         let scenario = try scenario(tasks: tasks, faults: faults)
         return try await withTemporaryDirectory { directory in
             let (output, seconds) = try await withSimulator(scenario) { url, _ in
-                try directory.write(pipeline(url: url, tasks: tasks, timeout: timeout), to: "faults.pipeline.yaml")
+                try directory.write(pipeline(url: url, tasks: tasks, timeout: timeout, requestTimeout: requestTimeout), to: "faults.pipeline.yaml")
                 let started = ContinuousClock.now
                 let output = try await BinaryHarness.run(["run", directory.file("faults.pipeline.yaml")])
                 let elapsed = ContinuousClock.now - started
@@ -98,7 +98,9 @@ import Testing
     }
 
     @Test func aProxyPageUntilTheDeadlineIsTheTasksErrorAndNamesThePage() async throws {
-        let run = try await Self.run(tasks: 1, faults: "[{mode: html_200}]")
+        // Deadline and request timeout long enough that on a loaded machine the last answer
+        // before the deadline is still the page, not a request that timed out.
+        let run = try await Self.run(tasks: 1, faults: "[{mode: html_200}]", timeout: 6, requestTimeout: 5)
         #expect(run.output.status == 3, "stderr: \(run.output.standardError)")
         #expect(run.records.first?["outcome"] as? String == "error")
         let error = try #require(run.records.first?["error"] as? [String: Any])
