@@ -55,11 +55,22 @@ public protocol ExportStage: Sendable {
     /// When ``finish(summary:context:)`` runs relative to the run's commit;
     /// by default before it.
     static var finishPhase: StageFinishPhase { get }
+
+    /// Whether this stage writes its output to the process's standard output
+    /// (`path: -`); by default it does not.
+    ///
+    /// A run allows at most one such stage, and when there is one, everything
+    /// else the run would print on stdout (the summary) goes to stderr, so
+    /// stdout carries that stage's output and nothing else.
+    var writesStandardOutput: Bool { get }
 }
 
 extension ExportStage {
     /// Before the commit: the stage prepares outputs for it.
     public static var finishPhase: StageFinishPhase { .beforeCommit }
+
+    /// Files, not stdout.
+    public var writesStandardOutput: Bool { false }
 }
 
 /// When a stage finishes relative to the renames of a run's two-phase commit.
