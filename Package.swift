@@ -133,7 +133,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            resources: [.copy("Resources")]
+            // The default scenario is compiled in (SimulatorScenario+Default.swift); the file
+            // is its documented copy, not a resource: a bundle would be missing beside an
+            // installed binary, and Bundle.module stops the process then.
+            exclude: ["Resources"]
         ),
 
         // MARK: - Built-in stages

@@ -5,7 +5,8 @@ extension CSVStage {
     public static let options: [StageOption] = [
         StageOption(
             "path", .outputPath, required: true,
-            help: "The CSV file to write; a relative path is resolved against the pipeline file's directory."
+            help:
+                "The CSV file to write (a regular file, or - for standard output); a relative path is resolved against the pipeline file's directory."
         ),
         StageOption(
             "columns", .stringList, default: .stringList(ExportResult.fieldNames),

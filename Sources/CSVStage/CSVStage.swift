@@ -24,7 +24,13 @@ public import ExportStageKit
 /// in one write; the header goes only into a new or empty file, and a file
 /// whose header differs from this stage's, or whose last line is incomplete,
 /// is refused and left untouched.
-public actor CSVStage: ExportStage {
+///
+/// `path: -` writes the header and rows to standard output instead, all at
+/// the run's commit (kept in memory until then); `mode: append` cannot go
+/// with it. An existing `path` that is not a regular file (a directory, a
+/// device, a FIFO, a symbolic link) is refused when the stage is built, and
+/// again at the commit (``ReplaceableOutput``).
+public actor CSVStage: StandardOutputCapableStage {
     /// `csv`.
     public static let typeName = "csv"
 
@@ -34,8 +40,10 @@ public actor CSVStage: ExportStage {
     /// Bytes kept in memory before they go to the temp file.
     private static let flushThreshold = 64 * 1024
 
-    /// The absolute path of the output file.
+    /// The absolute path of the output file, or `-` for standard output.
     public nonisolated let path: String
+    /// Where the rows go.
+    public nonisolated let target: OutputTarget
     private let format: CSVFormat
     private let writesHeader: Bool
     private let mode: OutputMode
@@ -45,23 +53,33 @@ public actor CSVStage: ExportStage {
     private var pending = EncodingBuffer()
     private var isFinished = false
 
+    /// Whether the rows go to standard output (`path: -`).
+    public nonisolated var writesStandardOutput: Bool { target.isStandardOutput }
+
     /// Builds the stage, rejecting unknown columns and unusable delimiters.
     public init(options: StageOptions, context: StageBuildContext) throws {
-        guard let path = options.string("path") else {
-            throw StageOptionError(option: "path", message: "is required", fix: "set path to the .csv file to write")
+        guard let target = try options.outputTarget("path", for: Self.self) else {
+            throw StageOptionError(option: "path", message: "is required", fix: "set path to the .csv file to write, or - for standard output")
         }
-        self.path = path
+        self.target = target
+        path = target.path
         format = try Self.format(from: options, multiSource: !context.sourceNames.isEmpty)
         writesHeader = options.bool("header") ?? true
         mode = try OutputMode(option: options.string("mode"))
+        if target.isStandardOutput, mode == .append {
+            throw StageOptionError(
+                option: "mode", message: "append cannot be used with 'path: -': standard output is written, not appended to",
+                fix: "use mode: overwrite (the default) with path: -, or give a file path to append to")
+        }
     }
 
     /// Adds the record's row to the output.
     public func receive(_ result: ExportResult, context: RunContext) async throws {
         precondition(!isFinished, "receive after finish")
-        if mode == .overwrite, writer == nil { try open() }
+        let streams = mode == .overwrite && !target.isStandardOutput
+        if streams, writer == nil { try open() }
         format.appendRow(of: result, to: &pending)
-        if mode == .overwrite, pending.count >= Self.flushThreshold { try flush() }
+        if streams, pending.count >= Self.flushThreshold { try flush() }
     }
 
     /// Prepares the file (just the header when there were no results) for
@@ -69,6 +87,13 @@ public actor CSVStage: ExportStage {
     public func finish(summary: RunSummary, context: RunContext) async throws {
         precondition(!isFinished, "finish called twice")
         isFinished = true
+        if target.isStandardOutput {
+            var bytes = writesHeader ? Array(format.headerLine.utf8) : []
+            bytes.append(contentsOf: pending.bytes)
+            try context.prepareStandardOutput(bytes)
+            pending = EncodingBuffer()
+            return
+        }
         switch mode {
         case .overwrite:
             if writer == nil { try open() }

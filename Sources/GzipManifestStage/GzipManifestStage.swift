@@ -18,6 +18,9 @@ public import ExportStageKit
 /// (one line, no whitespace; keys always in this order). `started_at` is when
 /// the run started, `finished_at` when its last task finished, so the
 /// document depends only on the run, not on when the manifest was written.
+/// A stage that writes standard output (`path: -`) has no file and
+/// publishes no artifact, so it is not among `artifacts`, and
+/// `hss-export verify` looks for no file of it.
 ///
 /// Results are kept in memory until ``finish(summary:context:)`` (a record is
 /// a few hundred bytes, plus its archive's entries); the compressed file is streamed to disk through a
@@ -65,7 +68,8 @@ public actor GzipManifestStage: ExportStage {
 
     /// Builds the stage from its options.
     public init(options: StageOptions, context: StageBuildContext) throws {
-        guard let path = options.string("path") else {
+        // `-` is refused here (verify reads the manifest from a file), and so is an existing path that is not a regular file.
+        guard case .file(let path)? = try options.outputTarget("path", for: Self.self) else {
             throw StageOptionError(option: "path", message: "is required", fix: "set it to the manifest's file, e.g. 'path: manifest.json.gz'")
         }
         // The loader enforces the declared range; this catches stages built

@@ -78,7 +78,8 @@ public final class HSSSimulator: Sendable {
     /// - Parameter onReady: Called once with the base URL (`http://127.0.0.1:PORT`) when the
     ///   server is listening. It runs concurrently with the server, so it may make requests;
     ///   it is cancelled when the server stops.
-    /// - Throws: When the server cannot start, for example because the port is taken.
+    /// - Throws: When the server cannot start: ``SimulatorListenError`` when the address
+    ///   cannot be listened on (the port is taken, the host is not local), else the server's error.
     public func run(onReady: @escaping @Sendable (URL) async -> Void) async throws {
         let (ready, readyContinuation) = AsyncStream.makeStream(of: URL.self)
         let application = makeApplication { url in
@@ -100,7 +101,7 @@ public final class HSSSimulator: Sendable {
             } catch {
                 readyContinuation.finish()
                 group.cancelAll()
-                throw error
+                throw SimulatorListenError(error, host: configuration.host, port: configuration.port) ?? error
             }
             readyContinuation.finish()
             group.cancelAll()

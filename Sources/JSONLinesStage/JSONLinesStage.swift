@@ -14,7 +14,14 @@ public import ExportStageKit
 /// old file as it was. In `append` mode the lines are kept until the commit,
 /// which adds them to the file in one write; a last line left incomplete by an
 /// earlier crash is first moved to `NAME.torn-TIMESTAMP` beside the file.
-public actor JSONLinesStage: ExportStage {
+///
+/// `path: -` writes the lines to standard output instead, all of them at the
+/// run's commit (they are kept in memory until then), so stdout carries
+/// complete JSON Lines or nothing; `mode: append` cannot go with it. An
+/// existing `path` that is not a regular file (a directory, a device, a FIFO,
+/// a symbolic link) is refused when the stage is built, and again at the
+/// commit (``ReplaceableOutput``).
+public actor JSONLinesStage: StandardOutputCapableStage {
     /// `jsonl`.
     public static let typeName = "jsonl"
 
@@ -25,7 +32,8 @@ public actor JSONLinesStage: ExportStage {
     public static let options: [StageOption] = [
         StageOption(
             "path", .outputPath, required: true,
-            help: "The JSON Lines file to write; a relative path is resolved against the pipeline file's directory."
+            help:
+                "The JSON Lines file to write (a regular file, or - for standard output); a relative path is resolved against the pipeline file's directory."
         ),
         OutputMode.option(
             help: "overwrite replaces the file atomically at the end of the run; append adds this run's lines to its end."
@@ -36,8 +44,10 @@ public actor JSONLinesStage: ExportStage {
     /// make the write calls few, small enough not to matter.
     private static let flushThreshold = 64 * 1024
 
-    /// The absolute path of the output file.
+    /// The absolute path of the output file, or `-` for standard output.
     public nonisolated let path: String
+    /// Where the lines go.
+    public nonisolated let target: OutputTarget
     private let mode: OutputMode
     /// Opened at the first result, so an unwritable directory fails the stage
     /// early instead of at the end of a long wait.
@@ -45,13 +55,22 @@ public actor JSONLinesStage: ExportStage {
     private var pending = EncodingBuffer()
     private var isFinished = false
 
+    /// Whether the lines go to standard output (`path: -`).
+    public nonisolated var writesStandardOutput: Bool { target.isStandardOutput }
+
     /// Builds the stage from its `path` and `mode` options.
     public init(options: StageOptions, context: StageBuildContext) throws {
-        guard let path = options.string("path") else {
-            throw StageOptionError(option: "path", message: "is required", fix: "set path to the .jsonl file to write")
+        guard let target = try options.outputTarget("path", for: Self.self) else {
+            throw StageOptionError(option: "path", message: "is required", fix: "set path to the .jsonl file to write, or - for standard output")
         }
-        self.path = path
+        self.target = target
+        path = target.path
         mode = try OutputMode(option: options.string("mode"))
+        if target.isStandardOutput, mode == .append {
+            throw StageOptionError(
+                option: "mode", message: "append cannot be used with 'path: -': standard output is written, not appended to",
+                fix: "use mode: overwrite (the default) with path: -, or give a file path to append to")
+        }
     }
 
     /// Adds the record's line to the output.
@@ -59,7 +78,7 @@ public actor JSONLinesStage: ExportStage {
         precondition(!isFinished, "receive after finish")
         // The bytes of `result.jsonLine`, encoded straight into the buffer.
         result.appendJSONLine(to: &pending)
-        if mode == .overwrite {
+        if mode == .overwrite, !target.isStandardOutput {
             if writer == nil { writer = try AtomicFileWriter(destination: path) }
             if pending.count >= Self.flushThreshold { try flush() }
         }
@@ -70,6 +89,11 @@ public actor JSONLinesStage: ExportStage {
     public func finish(summary: RunSummary, context: RunContext) async throws {
         precondition(!isFinished, "finish called twice")
         isFinished = true
+        if target.isStandardOutput {
+            try context.prepareStandardOutput(pending.bytes)
+            pending = EncodingBuffer()
+            return
+        }
         switch mode {
         case .overwrite:
             let writer = try self.writer ?? AtomicFileWriter(destination: path)

@@ -72,7 +72,8 @@ public actor PrometheusTextfileStage: ExportStage {
 
     /// Builds the stage from its pipeline-file options.
     public init(options: StageOptions, context: StageBuildContext) throws {
-        guard let path = options.string("path") else {
+        // `-` is refused here (node_exporter reads files), and so is an existing path that is not a regular file.
+        guard case .file(let path)? = try options.outputTarget("path", for: Self.self) else {
             throw StageOptionError(option: "path", message: "is required", fix: "set 'path' to a file ending in .prom")
         }
         try self.init(
@@ -114,6 +115,8 @@ public actor PrometheusTextfileStage: ExportStage {
     /// Writes the file and prepares it for the run's atomic commit, then
     /// publishes it as an artifact.
     public func finish(summary: RunSummary, context: RunContext) async throws {
+        // Before reading the old file for its last success: reading a FIFO would block.
+        try ReplaceableOutput.check(configuration.path, suggestsStandardOutput: false)
         let lastSuccess: Double?
         if summary.count(of: .succeeded) > 0 {
             lastSuccess = summary.finishedAt.timeIntervalSince1970

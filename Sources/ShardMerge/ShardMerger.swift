@@ -163,7 +163,19 @@ public struct ShardMerger: Sendable {
                 skipped.append("\(configured.typeName) (stage \(index + 1))")
                 continue
             }
-            guard let path = configured.outputPaths.first else { continue }
+            guard let path = configured.outputPaths.first else {
+                // `path: -`: each shard printed its output; there is no file to merge.
+                if configured.stage.writesStandardOutput { skipped.append("\(configured.typeName) (stage \(index + 1), writes standard output)") }
+                continue
+            }
+            // Loading refused it already; this catches a path that changed since, before anything is written.
+            do {
+                try ReplaceableOutput.check(path, suggestsStandardOutput: false)
+            } catch {
+                throw ShardMergeError(
+                    "stage \(index + 1) (\(configured.typeName)): the merged output \(error.path) is not replaced: \(error.message)",
+                    fix: error.fix, isInputProblem: false)
+            }
             var inputs: [String] = []
             for (shard, pipeline) in shards.enumerated() {
                 guard index < pipeline.stages.count, pipeline.stages[index].typeName == configured.typeName,

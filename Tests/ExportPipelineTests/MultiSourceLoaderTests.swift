@@ -174,7 +174,8 @@ import Testing
                 "p.yaml:4:5: error: unknown key 'projct_id' in 'sources' entry 1; did you mean 'project_id'?",
                 "p.yaml:5:16: error: task 't' is listed twice; remove the duplicate",
                 "p.yaml:6:5: error: source 'b' has no 'tasks' or 'exports', and there are no top-level 'exports'; add 'tasks:' or 'exports:' to the source, or top-level 'exports:' (made in every source), or remove the source",
-                "p.yaml:8:5: error: 'sources' entry 3 must be a mapping of keys to values, not the value 'not a mapping'; write it as 'key: value' lines",
+                "p.yaml:8:5: error: 'sources' entry 3 must be a mapping of keys to values, not the value 'not a mapping'; write it as 'key: value' lines: "
+                    + "'- name: cn4-prod' and below it, indented, 'region: cn-north-4' and the source's 'tasks:' or 'exports:'",
                 "p.yaml:12:15: error: unknown export kind 'vulnerabilites'; did you mean 'vulnerabilities'? known kinds: "
                     + ExportKind.names.joined(separator: ", "),
                 "p.yaml:13:1: error: unknown key 'sources_x' in the pipeline file; did you mean 'sources'?",

@@ -104,7 +104,7 @@ import Testing
     @Test func versionIsPrinted() async throws {
         let output = try await BinaryHarness.run(["--version"])
         #expect(output.status == 0)
-        #expect(output.standardOutput == HSSExportVersion.current + "\n")
+        #expect(output.standardOutput == HSSExportVersion.description + "\n")
     }
 }
 

@@ -32,7 +32,12 @@ enum Interpolation {
     static let maximumShownNameLength = 64
 
     /// `text` with every reference replaced; `$$` is a literal `$`.
-    static func expand(_ text: String, environment: [String: String]) -> Result<String, Failure> {
+    ///
+    /// With `keepingUnset` (`validate --no-environment`) a reference to an
+    /// unset variable without a default stays in the text as `${NAME}`
+    /// instead of failing: the checks of the value are then the loader's to
+    /// skip (see ``PipelineLoader/allowsUnsetVariables``).
+    static func expand(_ text: String, environment: [String: String], keepingUnset: Bool = false) -> Result<String, Failure> {
         guard text.contains("$") else { return .success(text) }
         var output = ""
         var index = text.startIndex
@@ -85,6 +90,8 @@ enum Interpolation {
                 output += value
             } else if let fallback {
                 output += fallback
+            } else if keepingUnset, isShowable(name) {
+                output += "${\(name)}"
             } else if isShowable(name) {
                 return .failure(.missingVariable(String(name)))
             } else {
@@ -94,6 +101,63 @@ enum Interpolation {
             index = text.index(after: close)
         }
         return .success(output)
+    }
+
+    /// The names of the variables `text` refers to that are unset in
+    /// `environment` and have no default: what `validate --no-environment`
+    /// does not check.
+    static func unsetVariables(in text: String, environment: [String: String]) -> [String] {
+        guard text.contains("${") else { return [] }
+        var names: [String] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            guard text[index] == "$" else {
+                index = text.index(after: index)
+                continue
+            }
+            let next = text.index(after: index)
+            guard next < text.endIndex else { break }
+            if text[next] == "$" {
+                index = text.index(after: next)
+                continue
+            }
+            guard text[next] == "{", let close = text[next...].firstIndex(of: "}") else {
+                index = next
+                continue
+            }
+            let body = text[text.index(after: next)..<close]
+            if !body.contains(":-"), isValidName(body), environment[String(body)] == nil { names.append(String(body)) }
+            index = text.index(after: close)
+        }
+        return names
+    }
+
+    /// The names written `$NAME` (no braces) in `text`: they are not
+    /// interpolated, so the value keeps them literally (`$$` and `${…}` are
+    /// not among them).
+    static func unbracedReferences(in text: String) -> [Substring] {
+        guard text.contains("$") else { return [] }
+        var names: [Substring] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            guard text[index] == "$" else {
+                index = text.index(after: index)
+                continue
+            }
+            let next = text.index(after: index)
+            guard next < text.endIndex else { break }
+            if text[next] == "$" || text[next] == "{" {
+                // `$$` is a literal `$`; `${…}` is a reference (its end is found by `expand`).
+                index = text.index(after: next)
+                continue
+            }
+            var end = next
+            while end < text.endIndex, text[end].isASCII, text[end].isLetter || text[end].isNumber || text[end] == "_" { end = text.index(after: end) }
+            let name = text[next..<end]
+            if isValidName(name) { names.append(name) }
+            index = end == next ? next : end
+        }
+        return names
     }
 
     private static func isValidName(_ name: Substring) -> Bool {

@@ -41,6 +41,9 @@ public struct Pipeline: Sendable {
     /// `sources[N]`, `sources[N].region`, `sources[N].endpoint` for a list),
     /// so a problem found after loading can still point at its line.
     public var locations: [String: PipelineDiagnostic.Location]
+    /// What the loader warns about in the file (a `$VAR` without braces, a
+    /// literal secret): `run` prints them before it starts.
+    public var warnings: [PipelineDiagnostic] = []
 
     /// Creates a pipeline; usually the loader does this.
     public init(

@@ -2,6 +2,15 @@ import ExportStageKit
 
 /// One problem in a pipeline file, located so editors and CI can point at it.
 public struct PipelineDiagnostic: Sendable, Equatable, CustomStringConvertible {
+    /// How bad a problem is.
+    public enum Severity: String, Sendable, Equatable {
+        /// The file cannot be used: `validate` and `run` exit 2.
+        case error
+        /// The file works, but probably not as meant (a `$VAR` without
+        /// braces, a literal secret): printed, the exit code is unaffected.
+        case warning
+    }
+
     /// The file (as given on the command line).
     public var file: String
     /// 1-based line, or 0 when the problem is the file as a whole.
@@ -12,6 +21,8 @@ public struct PipelineDiagnostic: Sendable, Equatable, CustomStringConvertible {
     public var message: String
     /// How to fix it.
     public var fix: String?
+    /// Whether the file is unusable (``Severity/error``) or only suspicious.
+    public var severity: Severity
 
     /// A 1-based line and column in a pipeline file.
     public struct Location: Sendable, Equatable {
@@ -28,23 +39,24 @@ public struct PipelineDiagnostic: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// A diagnostic at `location` in `file`.
-    public init(file: String, at location: Location?, message: String, fix: String? = nil) {
-        self.init(file: file, line: location?.line ?? 0, column: location?.column ?? 0, message: message, fix: fix)
+    public init(file: String, at location: Location?, message: String, fix: String? = nil, severity: Severity = .error) {
+        self.init(file: file, line: location?.line ?? 0, column: location?.column ?? 0, message: message, fix: fix, severity: severity)
     }
 
-    /// Creates a diagnostic.
-    public init(file: String, line: Int, column: Int, message: String, fix: String? = nil) {
+    /// Creates a diagnostic (an error unless `severity` says otherwise).
+    public init(file: String, line: Int, column: Int, message: String, fix: String? = nil, severity: Severity = .error) {
         self.file = file
         self.line = line
         self.column = column
         self.message = message
         self.fix = fix
+        self.severity = severity
     }
 
-    /// `file:line:column: error: message; fix` — the format compilers use, so
-    /// editors and the SwiftPM plugin can jump to the spot.
+    /// `file:line:column: error: message; fix` (or `warning:`) — the format
+    /// compilers use, so editors and the SwiftPM plugin can jump to the spot.
     public var description: String {
-        "\(file):\(max(line, 1)):\(max(column, 1)): error: \(message)" + (fix.map { "; \($0)" } ?? "")
+        "\(file):\(max(line, 1)):\(max(column, 1)): \(severity.rawValue): \(message)" + (fix.map { "; \($0)" } ?? "")
     }
 }
 
@@ -57,20 +69,24 @@ public struct PipelineLoadError: Error, CustomStringConvertible, Sendable {
 
     /// All problems, in file order.
     public var diagnostics: [PipelineDiagnostic]
+    /// The warnings found with them (``PipelineDiagnostic/Severity/warning``), in file order.
+    public var warnings: [PipelineDiagnostic]
 
     /// Creates the error.
-    public init(diagnostics: [PipelineDiagnostic]) {
+    public init(diagnostics: [PipelineDiagnostic], warnings: [PipelineDiagnostic] = []) {
         self.diagnostics = diagnostics
+        self.warnings = warnings
     }
 
     /// The first ``maximumShown`` diagnostics, one per line, then
-    /// `... and N more problems` when there are more.
+    /// `... and N more problems` when there are more, then the warnings.
     public var description: String {
         var lines = diagnostics.prefix(Self.maximumShown).map(\.description)
         let more = diagnostics.count - Self.maximumShown
         if more > 0 {
             lines.append("... and \(more) more problem\(more == 1 ? "" : "s") (only the first \(Self.maximumShown) are shown)")
         }
+        lines += warnings.prefix(Self.maximumShown).map(\.description)
         return lines.joined(separator: "\n")
     }
 }

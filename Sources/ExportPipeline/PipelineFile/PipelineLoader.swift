@@ -31,6 +31,17 @@ public struct PipelineLoader: Sendable {
     /// (no `.shard-INDEX` suffix), with `${SHARD}` = `all` and `${SHARDS}` the
     /// count, so a path that uses `${SHARD}` does not name shard 0's file.
     public var mergedShardCount: Int?
+    /// `validate --no-environment`: a `${VAR}` the environment does not set
+    /// is not an error; the value keeps `${VAR}` and the checks that depend
+    /// on it (its type, its syntax) are skipped. Never for a run.
+    public var allowsUnsetVariables = false
+
+    /// The largest pipeline file read (64 MiB): a mistaken path to a device
+    /// or an endless pipe costs bounded memory.
+    public static let maximumFileBytes = 64 << 20
+
+    /// What diagnostics call a pipeline file read from standard input (`-`).
+    public static let standardInputName = "<stdin>"
 
     /// Creates a loader.
     ///
@@ -62,29 +73,69 @@ public struct PipelineLoader: Sendable {
         return String(data: data ?? Data(), encoding: .utf8)
     }
 
-    /// Loads the file at `path`; relative paths inside resolve against its directory.
+    /// Loads the file at `path` (`-` for standard input); relative paths
+    /// inside resolve against its directory (the working directory for `-`).
     public func load(contentsOf path: String) throws(PipelineLoadError) -> Pipeline {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the pipeline file (permission?)" : "no such pipeline file"
-            throw PipelineLoadError(diagnostics: [PipelineDiagnostic(file: path, line: 0, column: 0, message: reason, fix: "check the path")])
-        }
-        if let offset = TextPosition.firstInvalidUTF8(in: data) {
-            let position = TextPosition(byteOffset: offset, in: data)
-            throw PipelineLoadError(diagnostics: [
-                PipelineDiagnostic(
-                    file: path, line: position.line, column: position.column,
-                    message: String(format: "the file is not UTF-8 text: byte 0x%02X at offset %d", data[data.startIndex + offset], offset),
-                    fix: "save it as UTF-8")
-            ])
-        }
-        let text = String(decoding: data, as: UTF8.self)
-        let absolute = FilePath.resolve(path, against: FileManager.default.currentDirectoryPath)
-        return try load(yaml: text, file: path, baseDirectory: FilePath.directory(of: absolute))
+        try Self.pipeline(of: check(contentsOf: path))
     }
 
     /// Loads a pipeline from text; `file` labels diagnostics and `baseDirectory`
     /// anchors relative paths.
     public func load(yaml text: String, file: String, baseDirectory: String) throws(PipelineLoadError) -> Pipeline {
+        try Self.pipeline(of: check(yaml: text, file: file, baseDirectory: baseDirectory))
+    }
+
+    /// The pipeline of `check`, or its errors (and warnings) thrown.
+    private static func pipeline(of check: PipelineCheck) throws(PipelineLoadError) -> Pipeline {
+        guard check.errors.isEmpty, let pipeline = check.pipeline else {
+            throw PipelineLoadError(diagnostics: check.errors, warnings: check.warnings)
+        }
+        return pipeline
+    }
+
+    /// Checks the file at `path` (`-` for standard input) without throwing:
+    /// what `validate` shows, errors and warnings alike.
+    public func check(contentsOf path: String) -> PipelineCheck {
+        let isStandardInput = path == "-"
+        let file = isStandardInput ? Self.standardInputName : path
+        let data: Data
+        switch Self.readFile(path) {
+        case .success(let read): data = read
+        case .failure(let problem):
+            return PipelineCheck(
+                pipeline: nil, errors: [PipelineDiagnostic(file: file, line: 0, column: 0, message: problem.message, fix: problem.fix)])
+        }
+        if let offset = TextPosition.firstInvalidUTF8(in: data) {
+            let position = TextPosition(byteOffset: offset, in: data)
+            return PipelineCheck(
+                pipeline: nil,
+                errors: [
+                    PipelineDiagnostic(
+                        file: file, line: position.line, column: position.column,
+                        message: String(format: "the file is not UTF-8 text: byte 0x%02X at offset %d", data[data.startIndex + offset], offset),
+                        fix: "save it as UTF-8")
+                ])
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let directory = FileManager.default.currentDirectoryPath
+        let absolute = FilePath.resolve(path, against: directory)
+        var loader = self
+        if isStandardInput {
+            // Standard input held the pipeline file: it has no task list left to give.
+            loader.readStandardInput = { nil }
+        }
+        return loader.check(
+            yaml: text, file: file, baseDirectory: isStandardInput ? directory : FilePath.directory(of: absolute),
+            pipelineFromStandardInput: isStandardInput)
+    }
+
+    /// Checks a pipeline's text without throwing; `file` labels diagnostics
+    /// and `baseDirectory` anchors relative paths.
+    public func check(yaml text: String, file: String, baseDirectory: String) -> PipelineCheck {
+        check(yaml: text, file: file, baseDirectory: baseDirectory, pipelineFromStandardInput: false)
+    }
+
+    private func check(yaml text: String, file: String, baseDirectory: String, pipelineFromStandardInput: Bool) -> PipelineCheck {
         let sha256 = FileDigest(of: Array(text.utf8)).sha256
         // The shard's variables win over the environment's: a path's `${SHARD}`
         // must be the shard that writes it, whatever the pod happens to export.
@@ -96,23 +147,46 @@ public struct PipelineLoader: Sendable {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw PipelineLoadError(diagnostics: [reader.diagnostic(for: error)])
+            return PipelineCheck(pipeline: nil, errors: [reader.diagnostic(for: error)])
         } catch {
-            throw PipelineLoadError(diagnostics: [PipelineDiagnostic(file: file, line: 1, column: 1, message: "cannot parse YAML: \(error)")])
+            return PipelineCheck(pipeline: nil, errors: [PipelineDiagnostic(file: file, line: 1, column: 1, message: "cannot parse YAML: \(error)")])
         }
         guard let root else {
-            throw PipelineLoadError(diagnostics: [
-                PipelineDiagnostic(
-                    file: file, line: 1, column: 1, message: "the pipeline file is empty",
-                    fix: "see docs/pipeline-file.md for the sections version, source, tasks, wait and stages")
-            ])
+            return PipelineCheck(
+                pipeline: nil,
+                errors: [
+                    PipelineDiagnostic(
+                        file: file, line: 1, column: 1, message: "the pipeline file is empty",
+                        fix: "see docs/pipeline-file.md for the sections version, source, tasks, wait and stages")
+                ])
         }
+        var scan = InterpolationScan(file: file, environment: effective.environment)
+        scan.scan(root)
         let pipeline = reader.readPipeline(root, sha256: sha256)
-        guard reader.diagnostics.isEmpty, var pipeline else {
-            throw PipelineLoadError(diagnostics: reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
+        var errors = reader.diagnostics.filter { $0.severity == .error }
+        let warnings = (scan.warnings + reader.diagnostics.filter { $0.severity == .warning }).sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+        if pipelineFromStandardInput, let stdinNode = Self.standardInputTaskNode(in: root) {
+            errors.append(
+                PipelineDiagnostic(
+                    file: file, line: stdinNode.mark?.line ?? 0, column: stdinNode.mark?.column ?? 0,
+                    message: "the pipeline file was read from standard input, so 'tasks: {stdin: true}' has no task list to read",
+                    fix: "give the pipeline file's path instead of '-', or list the tasks in the file or in 'tasks: {file: PATH}'"))
+        }
+        let unsetLocations = scan.unset.map(\.location)
+        if allowsUnsetVariables {
+            // A problem at a value that holds an unset variable is about the
+            // placeholder, not the value the run will see.
+            errors.removeAll { error in unsetLocations.contains { $0.line == error.line && $0.column == error.column } }
+        }
+        errors.sort { ($0.line, $0.column) < ($1.line, $1.column) }
+        var names: [String] = []
+        for name in scan.unset.flatMap(\.names) where !names.contains(name) { names.append(name) }
+        guard errors.isEmpty, var pipeline else {
+            return PipelineCheck(pipeline: nil, errors: errors, warnings: warnings, unsetVariables: names, unsetLocations: unsetLocations)
         }
         // Shards of one pipeline on one host would otherwise share one lock and journal.
         pipeline.state.folderSuffix = shard.stateFolderSuffix
-        return pipeline
+        pipeline.warnings = warnings
+        return PipelineCheck(pipeline: pipeline, errors: [], warnings: warnings, unsetVariables: names, unsetLocations: unsetLocations)
     }
 }

@@ -7,7 +7,11 @@ extension PipelineReader {
 
     /// Reads the single `source:` section.
     mutating func readSource(_ node: Node) -> SourceSpec? {
-        guard let entries = mapping(node, context: "'source'", allowed: Self.sourceKeys) else { return nil }
+        guard
+            let entries = mapping(
+                node, context: "'source'", allowed: Self.sourceKeys,
+                example: "'source:' and below it, indented, 'region: cn-north-4' (or 'endpoint: https://…') and 'project_id: …'")
+        else { return nil }
         return readSourceSettings(entries, node: node, label: "'source'", locationKey: "source")
     }
 

@@ -34,7 +34,11 @@ extension PipelineReader {
         var names: [String: Int] = [:]
         for (index, item) in sequence.enumerated() {
             let label = "source \(index + 1)"
-            guard let keys = mapping(item, context: "'sources' entry \(index + 1)", allowed: Self.sourcesEntryKeys) else { continue }
+            guard
+                let keys = mapping(
+                    item, context: "'sources' entry \(index + 1)", allowed: Self.sourcesEntryKeys,
+                    example: "'- name: cn4-prod' and below it, indented, 'region: cn-north-4' and the source's 'tasks:' or 'exports:'")
+            else { continue }
             var name: String?
             if let nameNode = keys["name"] {
                 name = sourceName(nameNode)

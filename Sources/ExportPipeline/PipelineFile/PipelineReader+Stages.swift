@@ -14,8 +14,19 @@ extension PipelineReader {
         }
         var stages: [ConfiguredStage] = []
         var pathOwners: [String: Int] = [:]
+        var standardOutputOwner: Int?
         for (index, item) in sequence.enumerated() {
-            guard let (configured, pathNodes) = readStage(item, index: index) else { continue }
+            guard let (configured, pathNodes, standardOutputNode) = readStage(item, index: index) else { continue }
+            if let standardOutputNode {
+                // Two stages on one stdout would interleave two formats in one stream.
+                if let owner = standardOutputOwner {
+                    report(
+                        at: standardOutputNode, "stage \(index + 1) writes standard output, which stage \(owner + 1) writes already",
+                        fix: "at most one stage may write stdout (path: -); give the others a file path")
+                } else {
+                    standardOutputOwner = index
+                }
+            }
             for (path, pathNode) in zip(configured.outputPaths, pathNodes) {
                 if let owner = pathOwners[path] {
                     report(
@@ -30,7 +41,10 @@ extension PipelineReader {
         return stages
     }
 
-    mutating func readStage(_ node: Node, index: Int) -> (ConfiguredStage, [Node])? {
+    /// Reads and builds one stage: returns it, the nodes of its output
+    /// paths, and, when it writes standard output, the node that says so
+    /// (its `path: -`, or its `type` for a stage that writes stdout by itself).
+    mutating func readStage(_ node: Node, index: Int) -> (ConfiguredStage, [Node], Node?)? {
         let label = "stage \(index + 1)"
         guard case .mapping(let mapping) = node else {
             report(
@@ -79,9 +93,16 @@ extension PipelineReader {
         let options = StageOptions(values, declarations: declarations, baseDirectory: baseDirectory)
         var outputPaths: [String] = []
         var pathNodes: [Node] = []
+        var standardOutputNode: Node?
         for declaration in declarations where declaration.kind == .outputPath {
             guard let path = options.string(declaration.name) else { continue }
             let pathNode = valueNodes[declaration.name] ?? typeNode
+            // `-` is standard output, no file: no directory to check, no path for another stage to clash with.
+            // A stage that cannot write stdout refuses it when it is built, below.
+            if options.value(declaration.name) == .string(ReplaceableOutput.standardOutputPath) {
+                standardOutputNode = pathNode
+                continue
+            }
             if loader.isForRun {
                 var isDirectory: ObjCBool = false
                 let directory = FilePath.directory(of: path)
@@ -106,16 +127,35 @@ extension PipelineReader {
             context.shardIndex = loader.shard.index
             context.shardCount = loader.shard.count
             let stage = try stageType.init(options: options, context: context)
-            return (ConfiguredStage(typeName: typeName, index: index, stage: stage, outputPaths: outputPaths), pathNodes)
+            if stage.writesStandardOutput, standardOutputNode == nil { standardOutputNode = typeNode }
+            let configured = ConfiguredStage(typeName: typeName, index: index, stage: stage, outputPaths: outputPaths)
+            return (configured, pathNodes, stage.writesStandardOutput ? standardOutputNode : nil)
         } catch let error as StageOptionError {
             let location = error.option.flatMap { valueNodes[$0] ?? keyNode($0, in: node) } ?? typeNode
             let subject = error.option.map { "option '\($0)' of stage '\(typeName)'" } ?? "stage '\(typeName)'"
-            report(at: location, "\(subject): \(error.message)", fix: error.fix)
+            var fix = error.fix
+            if let option = error.option, options.value(option) == .string(ReplaceableOutput.standardOutputPath),
+                declarations.first(where: { $0.name == option })?.kind == .outputPath, !(stageType is any StandardOutputCapableStage.Type)
+            {
+                fix = standardOutputFix ?? fix
+            }
+            report(at: location, "\(subject): \(error.message)", fix: fix)
             return nil
         } catch {
             report(at: typeNode, "stage '\(typeName)' cannot be set up: \(error)")
             return nil
         }
+    }
+
+    /// The fix for `path: -` given to a stage that cannot write standard
+    /// output: the registered stages that can (`nil` when none can: the
+    /// stage's own fix stands).
+    var standardOutputFix: String? {
+        // (A closure, not `\.typeName`: a key path to a static member of an existential metatype crashes the 6.3 compiler.)
+        let capable = loader.registry.stageTypes.filter { $0 is any StandardOutputCapableStage.Type }.map { $0.typeName }
+        guard !capable.isEmpty else { return nil }
+        let names = capable.count == 1 ? capable[0] : capable.dropLast().joined(separator: ", ") + " and " + capable[capable.count - 1]
+        return "give the path of a regular file; only the \(names) stage\(capable.count == 1 ? "" : "s") can write standard output (path: -)"
     }
 
     /// Checks one option value against its declared kind.
@@ -134,8 +174,10 @@ extension PipelineReader {
                 report(at: node, "'\(key)' of stage '\(stageType)' contains a NUL character")
                 return nil
             }
-            // Without `${SHARD}` in it, every shard would write the same file.
-            if loader.shard.isSharded, case .scalar(let scalar) = node, !scalar.string.contains("${SHARD}") {
+            // Without `${SHARD}` in it, every shard would write the same file; stdout is each shard's own.
+            if loader.shard.isSharded, path != ReplaceableOutput.standardOutputPath, case .scalar(let scalar) = node,
+                !scalar.string.contains("${SHARD}")
+            {
                 return .string(loader.shard.outputPath(path))
             }
             return .string(path)

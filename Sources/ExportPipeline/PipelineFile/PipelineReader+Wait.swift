@@ -1,4 +1,5 @@
 import ExportStageKit
+import Foundation
 import Yams
 
 extension PipelineReader {
@@ -10,7 +11,11 @@ extension PipelineReader {
 
     mutating func readWait(_ node: Node) -> WaitPolicy {
         var policy = WaitPolicy()
-        guard let entries = mapping(node, context: "'wait'", allowed: Self.waitKeys) else { return policy }
+        guard
+            let entries = mapping(
+                node, context: "'wait'", allowed: Self.waitKeys,
+                example: "'wait:' and below it, indented, e.g. 'timeout: 30m' and 'rate_limit: {requests: 5, per: 1m}'")
+        else { return policy }
         if let value = entries["initial_interval"].flatMap({ duration($0, key: "initial_interval", minimum: .milliseconds(1)) }) {
             policy.initialInterval = value
         }
@@ -38,6 +43,22 @@ extension PipelineReader {
     }
 
     mutating func readRateLimit(_ node: Node, key: String, into limit: inout WaitPolicy.RateLimit) {
+        guard case .mapping = node else {
+            // The command line's REQUESTS/PERIOD (`5/1m`) is the likely slip:
+            // the fix spells the same budget as the file's mapping.
+            var requests = "5"
+            var period = "1m"
+            if case .scalar(let scalar) = node {
+                let parts = scalar.string.split(separator: "/", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                if parts.count == 2, Int(parts[0]) != nil, (try? DurationText.value(of: parts[1])) != nil {
+                    (requests, period) = (parts[0], parts[1])
+                }
+            }
+            report(
+                at: node, "'wait.\(key)' must be a mapping with 'requests' and 'per', not \(kindName(node))",
+                fix: "write '\(key): {requests: \(requests), per: \(period)}' (at most \(requests) requests in any \(period))")
+            return
+        }
         guard let rate = mapping(node, context: "'wait.\(key)'", allowed: Self.rateLimitKeys) else { return }
         if let value = rate["requests"].flatMap({ integer($0, key: "requests", range: 1...100_000) }) { limit.requests = value }
         if let value = rate["per"].flatMap({ duration($0, key: "per", minimum: .milliseconds(1)) }) { limit.period = value }

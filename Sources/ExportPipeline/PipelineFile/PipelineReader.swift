@@ -23,10 +23,14 @@ struct PipelineReader {
     static let topLevelKeys = ["version", "source", "sources", "tasks", "exports", "download", "state", "wait", "stages"]
 
     mutating func readPipeline(_ root: Node, sha256: String) -> Pipeline? {
-        guard let sections = mapping(root, context: "the pipeline file", allowed: Self.topLevelKeys) else { return nil }
+        guard
+            let sections = mapping(
+                root, context: "the pipeline file", allowed: Self.topLevelKeys,
+                example: "'version: 1', then the 'source:', 'tasks:' and 'stages:' sections")
+        else { return nil }
         var version = 1
         if let node = sections["version"] {
-            if let value = integer(node, key: "version", range: 1...1) { version = value }
+            if let value = readVersion(node) { version = value }
         } else {
             report(at: root, "missing key 'version'", fix: "add 'version: 1' at the top")
         }
@@ -98,6 +102,28 @@ struct PipelineReader {
         )
     }
 
+    /// The versions of the file format this hss-export reads.
+    static let supportedVersions = 1...1
+
+    /// `version:`; another whole number says that this build reads version 1
+    /// only, rather than offering a "range" of one value.
+    mutating func readVersion(_ node: Node) -> Int? {
+        guard let text = string(node, key: "version") else { return nil }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard Self.isIntegerLiteral(trimmed) else {
+            report(at: node, "'version' must be a whole number, not '\(text.prefix(40))'", fix: "write 'version: 1'")
+            return nil
+        }
+        guard let value = Int(trimmed), Self.supportedVersions.contains(value) else {
+            report(
+                at: node, "this hss-export reads pipeline files of version 1 only, not version \(trimmed.prefix(40))",
+                fix: "write 'version: 1' and the keys docs/pipeline-file.md describes; a file written for a newer hss-export "
+                    + "needs that release (hss-export --version shows this one)")
+            return nil
+        }
+        return value
+    }
+
     // MARK: Diagnostics
 
     func location(of node: Node) -> PipelineDiagnostic.Location {
@@ -143,9 +169,14 @@ struct PipelineReader {
     // MARK: Structure
 
     /// The entries of a mapping, checking every key against `allowed`.
-    mutating func mapping(_ node: Node, context: String, allowed: [String]) -> [String: Node]? {
+    /// When it is not a mapping, the fix shows `example` (YAML for this
+    /// context), or else names the keys it may have.
+    mutating func mapping(_ node: Node, context: String, allowed: [String], example: String? = nil) -> [String: Node]? {
         guard case .mapping(let mapping) = node else {
-            report(at: node, "\(context) must be a mapping of keys to values, not \(kindName(node))", fix: "write it as 'key: value' lines")
+            let fix =
+                example.map { "write it as 'key: value' lines: \($0)" }
+                ?? "write it as indented 'key: value' lines below it; its keys: \(allowed.joined(separator: ", "))"
+            report(at: node, "\(context) must be a mapping of keys to values, not \(kindName(node))", fix: fix)
             return nil
         }
         var entries: [String: Node] = [:]
@@ -196,7 +227,7 @@ struct PipelineReader {
             report(at: node, "'\(key)' is empty", fix: "give it a value or remove the key")
             return nil
         }
-        switch Interpolation.expand(scalar.string, environment: loader.environment) {
+        switch Interpolation.expand(scalar.string, environment: loader.environment, keepingUnset: loader.allowsUnsetVariables) {
         case .success(let value):
             if value.isEmpty && !allowEmpty {
                 report(
@@ -223,13 +254,13 @@ struct PipelineReader {
                 Self.isIntegerLiteral(trimmed)
                 ? "'\(key)' is \(trimmed.prefix(40)), outside \(range.lowerBound)...\(range.upperBound)"
                 : "'\(key)' must be an integer, not '\(text)'"
-            report(at: node, message, fix: "write a whole number between \(range.lowerBound) and \(range.upperBound)")
+            report(at: node, message, fix: range.count == 1 ? "write \(range.lowerBound)" : "write a whole number between \(range.lowerBound) and \(range.upperBound)")
             return nil
         }
         guard range.contains(value) else {
             report(
                 at: node, "'\(key)' is \(value), outside \(range.lowerBound)...\(range.upperBound)",
-                fix: "use a value between \(range.lowerBound) and \(range.upperBound)")
+                fix: range.count == 1 ? "use \(range.lowerBound)" : "use a value between \(range.lowerBound) and \(range.upperBound)")
             return nil
         }
         return value

@@ -36,6 +36,8 @@ extension AppendableFile {
     ///   ends with a newline.
     @discardableResult
     public static func repairTornEnd(of path: String, now: Date = Date()) throws -> TornEndRepair? {
+        // A device or FIFO has no end to repair, and truncating one is not ours to do.
+        try ReplaceableOutput.check(path)
         let descriptor = open(path, O_RDWR | O_CLOEXEC)
         guard descriptor >= 0 else {
             if errno == ENOENT { return nil }

@@ -9,6 +9,11 @@ import Synchronization
 /// fsynced once, then the outputs marked `last` (the manifest, which lists
 /// the others' digests), so a kill can leave a mixed set only within the
 /// renames, and the manifest is never newer than what it describes.
+///
+/// A stage writing standard output (`path: -`) adds its bytes
+/// (``PreparedStandardOutput``), which are written in their turn among the
+/// renames. Every rename and append checks its path first
+/// (``ReplaceableOutput``): one that is no longer a regular file fails.
 public final class OutputTransaction: Sendable {
     /// An output that could not be made visible.
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
@@ -27,12 +32,20 @@ public final class OutputTransaction: Sendable {
     enum Output: Sendable {
         case replacement(PreparedFile)
         case append(PreparedAppend)
+        case standardOutput(PreparedStandardOutput)
 
         var destination: String {
             switch self {
             case .replacement(let file): file.destination
             case .append(let append): append.destination
+            case .standardOutput: PreparedStandardOutput.destination
             }
+        }
+
+        /// Whether the output is a file, whose directory the commit fsyncs.
+        var isFile: Bool {
+            if case .standardOutput = self { return false }
+            return true
         }
     }
 
@@ -56,6 +69,12 @@ public final class OutputTransaction: Sendable {
     /// Adds a prepared append.
     public func add(_ append: PreparedAppend) {
         entries.withLock { $0.append(Entry(output: .append(append), commitsLast: false, owner: nil)) }
+    }
+
+    /// Adds a stage's output for standard output, written when its turn in
+    /// the commit comes (after the replacements and appends added before it).
+    public func add(_ output: PreparedStandardOutput) {
+        entries.withLock { $0.append(Entry(output: .standardOutput(output), commitsLast: false, owner: nil)) }
     }
 
     /// The destinations waiting for the commit.
@@ -108,7 +127,9 @@ public final class OutputTransaction: Sendable {
                 switch entry.output {
                 case .replacement(let file): try file.publish()
                 case .append(let append): try append.publish()
+                case .standardOutput(let output): try output.publish()
                 }
+                guard entry.output.isFile else { return }
                 let directory = FilePath.directory(of: entry.output.destination)
                 if !directories.contains(directory) { directories.append(directory) }
             } catch {

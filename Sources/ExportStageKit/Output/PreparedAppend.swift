@@ -30,6 +30,8 @@ public struct PreparedAppend: Sendable {
     /// in a manifest before the append happens.
     public init(appending lines: [UInt8], to path: String, permissions: mode_t = 0o644) throws {
         precondition(lines.isEmpty || lines.last == UInt8(ascii: "\n"), "append whole lines only")
+        // Before reading it: opening a FIFO to hash it would block.
+        try ReplaceableOutput.check(path)
         destination = path
         self.lines = lines
         self.permissions = permissions
@@ -48,10 +50,26 @@ public struct PreparedAppend: Sendable {
 
     /// Appends the lines in one write and fsyncs the file. The directory is
     /// not fsynced here (a transaction syncs each directory once).
+    ///
+    /// Appends only to a regular file (``ReplaceableOutput``): the open
+    /// follows no link and does not wait for a FIFO's reader, and what it
+    /// opened is checked before a byte is written.
     public func publish() throws {
-        let descriptor = open(destination, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, permissions)
-        guard descriptor >= 0 else { throw OutputFileError(path: destination, operation: "open for appending", errno: errno) }
+        let descriptor = open(destination, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, permissions)
+        guard descriptor >= 0 else {
+            let code = errno
+            // ELOOP: a link; ENXIO: a FIFO nobody reads. Say what is there rather than the errno.
+            try ReplaceableOutput.check(destination)
+            throw OutputFileError(path: destination, operation: "open for appending", errno: code)
+        }
         defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+            try ReplaceableOutput.check(destination)
+            throw OutputFileError(path: destination, message: "it is not a regular file", fix: "use the path of a regular file")
+        }
+        // Regular files ignore O_NONBLOCK, but the write need not carry it.
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
         let size = Int(lseek(descriptor, 0, SEEK_END))
         // A new file gets exactly `permissions`, like an atomically replaced one, whatever the umask.
         if size == 0 { fchmod(descriptor, permissions) }

@@ -39,6 +39,11 @@ public final class PreparedFile: Sendable {
 
     /// Renames the temp file over ``destination``. The directory is not
     /// fsynced here: a transaction syncs each directory once, after its renames.
+    ///
+    /// Refuses, and removes the temp file, when ``destination`` has become
+    /// anything but a regular file since the stage was built
+    /// (``ReplaceableOutput``): the rename would replace a link, a device or
+    /// a FIFO instead of writing a file.
     public func publish() throws {
         try descriptor.withLock { descriptor in
             precondition(descriptor >= 0, "publish after publish or discard")
@@ -46,6 +51,12 @@ public final class PreparedFile: Sendable {
                 close(descriptor)
                 descriptor = -1
                 LiveTemporaryFiles.remove(temporaryPath)
+            }
+            do {
+                try ReplaceableOutput.check(destination)
+            } catch {
+                unlink(temporaryPath)
+                throw error
             }
             guard rename(temporaryPath, destination) == 0 else {
                 let code = errno

@@ -112,7 +112,7 @@ public final class HSSClient: ExportTaskService, Sendable {
         self.httpClient = HTTPClient(
             eventLoopGroup: HTTPClient.defaultEventLoopGroup,
             configuration: httpConfiguration,
-            backgroundActivityLogger: logger
+            backgroundActivityLogger: logger.forLibrary
         )
         if let proxy {
             logger.debug("using HTTP proxy", metadata: ["proxy": "\(proxy)"])

@@ -223,7 +223,7 @@ extension HSSClient {
         _ prepared: PreparedRequest, deadline: NIODeadline, limit: Duration, started: ContinuousClock.Instant
     ) async throws -> HTTPClientResponse {
         do {
-            return try await httpClient.execute(prepared.request, deadline: deadline, logger: logger)
+            return try await httpClient.execute(prepared.request, deadline: deadline, logger: logger.forLibrary)
         } catch {
             throw failure(error, prepared, started: started, limit: limit)
         }

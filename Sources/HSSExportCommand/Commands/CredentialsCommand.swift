@@ -14,13 +14,17 @@ struct CredentialsCommand: AsyncParsableCommand {
         discussion:
             "Without a pipeline file, the credential chain: HSS_AUTH_TOKEN, HUAWEICLOUD_SDK_AK/SK, the profile file "
             + "(HUAWEICLOUD_SDK_CREDENTIALS_FILE or ~/.huaweicloud/credentials, [basic]), the ECS agency. "
-            + "With --fetch, ECS keys and password tokens are fetched and a missing project id is looked up in IAM. Exits 2 when no source works."
+            + "With --fetch, ECS keys and password tokens are fetched and a missing project id is looked up in IAM. Exits 2 when no source works.\n\n"
+            + "Examples:\n"
+            + "  hss-export credentials\n"
+            + "  hss-export credentials /etc/hss-export/nightly.pipeline.yaml\n"
+            + "  hss-export credentials --fetch --region cn-north-4"
     )
 
-    @Argument(help: "A pipeline file; each source's auth is shown. Default: the chain.")
+    @Argument(help: ArgumentHelp("A pipeline file; each source's auth is shown. Default: the chain.", valueName: "file"))
     var pipeline: String?
 
-    @Option(help: "The region, for --fetch's project lookup without a pipeline file.")
+    @Option(help: ArgumentHelp("The region, for --fetch's project lookup without a pipeline file.", valueName: "region"))
     var region: String?
 
     @Flag(help: "Fetch the credentials (metadata keys, IAM login) and resolve the project id.")

@@ -9,11 +9,22 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Start the built-in HSS simulator on loopback and run the demo pipeline against it.",
-        discussion:
-            "Creates two exports on the simulator, waits for them and four listed tasks, downloads the finished files into --out/archives, and writes results.jsonl, results.csv, hss_export.prom and manifest.json.gz into --out. One demo task fails on purpose, to show how failures look; the demo itself exits 0 when the run went as scripted."
+        discussion: """
+            Creates two exports on the simulator, waits for them and four listed tasks, downloads the finished files \
+            into --out/archives, and writes results.jsonl, results.csv, hss_export.prom and manifest.json.gz into \
+            --out. No account and no credentials are needed: the simulator's are built in.
+
+            One demo task fails on purpose, to show how failures look: a real run with that failure would exit 1. \
+            The demo itself exits 0 when everything went as scripted; otherwise it says what differed and exits with the run's code.
+
+            Examples:
+              hss-export demo
+              hss-export demo --out /tmp/hss-demo
+              hss-export demo --log-level debug
+            """
     )
 
-    @Option(help: "Where to write the outputs (created if missing).")
+    @Option(help: ArgumentHelp("Where to write the outputs (created if missing).", valueName: "dir"))
     var out: String = "hss-export-demo"
 
     @OptionGroup var logging: LoggingOptions
@@ -42,12 +53,18 @@ struct DemoCommand: AsyncParsableCommand {
             try? FileManager.default.removeItem(atPath: state)
             return try await session.execute(pipeline, environment: environment, stateDirectory: state)
         }
-        _ = session.finish(report)
         let expected: RunExitCode = .taskFailed
         guard report.exitCode == expected else {
+            _ = session.finish(report)
             throw session.failure(
                 "the demo did not go as scripted (exit \(report.exitCode.rawValue), expected \(expected.rawValue))", exitCode: report.exitCode)
         }
-        Console.printLine("demo finished as scripted (one task fails on purpose); outputs are in \(outDirectory)")
+        // The summary without its "exit 1" line: the demo exits 0, and says why a real run would not.
+        let lines = session.redactor.redact(report.summaryText).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        Console.printLine(lines.joined(separator: "\n"))
+        Console.printLine(
+            "one demo task fails on purpose, so a real run would exit \(expected.rawValue) (\(expected.meaning)); the demo went as scripted and exits 0"
+        )
+        Console.printLine("demo finished as scripted; outputs are in \(outDirectory)")
     }
 }

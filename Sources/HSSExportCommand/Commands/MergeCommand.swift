@@ -17,12 +17,13 @@ struct MergeCommand: AsyncParsableCommand {
             shards' run ids. A missing or inconsistent shard output writes nothing (exit 2). Prometheus textfiles and \
             exec outputs stay per shard. See docs/sharding.md.
 
-            Example:
+            Examples:
               hss-export merge fleet.pipeline.yaml --shards 4
+              hss-export merge /etc/hss-export/fleet.pipeline.yaml --shards 8
             """
     )
 
-    @Argument(help: "The pipeline file the shards ran.")
+    @Argument(help: ArgumentHelp("The pipeline file the shards ran.", valueName: "file"))
     var file: String
 
     @Option(help: ArgumentHelp("How many shards the run was split into (its COUNT, JOB_COMPLETIONS).", valueName: "count"))

@@ -6,7 +6,16 @@ import ExportStageKit
 struct StagesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stages",
-        abstract: "List the registered stage types and their options."
+        abstract: "List the registered stage types and their options.",
+        discussion: """
+            One entry per stage type a pipeline file's 'stages' may use: its summary, then each option with its kind, \
+            whether it is required, its default and what it does. A custom binary's own stages are listed too. \
+            See docs/stages.md.
+
+            Examples:
+              hss-export stages
+              hss-export stages --json
+            """
     )
 
     @Flag(help: "Print JSON for machines instead of text.")

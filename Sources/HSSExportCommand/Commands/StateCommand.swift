@@ -10,18 +10,19 @@ struct StateCommand: AsyncParsableCommand {
         commandName: "state",
         abstract: "Show a pipeline's run journal, and settle exports whose create outcome is unknown.",
         discussion: """
-            A create that timed out or was cut off after it was sent may or may not have created a task, and the API \\
-            cannot tell; hss-export then never sends it again on its own. Look for the task in the HSS console's \\
+            A create that timed out or was cut off after it was sent may or may not have created a task, and the API \
+            cannot tell; hss-export then never sends it again on its own. Look for the task in the HSS console's \
             export tasks, then either adopt it, so the next run waits for it, or have the next run create it anew.
 
             Examples:
               hss-export state nightly.pipeline.yaml
               hss-export state nightly.pipeline.yaml --adopt vulnerabilities=5f2c0e1a-task
               hss-export state nightly.pipeline.yaml --recreate events
+              hss-export state nightly.pipeline.yaml --state-dir /var/lib/hss-export
             """
     )
 
-    @Argument(help: "The pipeline file.")
+    @Argument(help: ArgumentHelp("The pipeline file.", valueName: "file"))
     var file: String
 
     @Option(name: .customLong("state-dir"), help: ArgumentHelp("The state directory (overrides state.dir).", valueName: "dir"))

@@ -18,10 +18,15 @@ struct VerifyCommand: AsyncParsableCommand {
 
             Absolute paths are checked as recorded; relative ones against the manifest's directory. \
             Exits 0 when every file matches, 1 when any file changed or is missing, 2 when the manifest cannot be read.
+
+            Examples:
+              hss-export verify /srv/hss/2026-11-29/manifest.json.gz
+              hss-export verify --quiet manifest.json.gz
+              hss-export verify --json manifest.json.gz
             """
     )
 
-    @Argument(help: "The manifest the gzip-manifest stage wrote, e.g. manifest.json.gz.")
+    @Argument(help: ArgumentHelp("The manifest the gzip-manifest stage wrote, e.g. manifest.json.gz.", valueName: "file"))
     var manifest: String
 
     @Flag(name: .shortAndLong, help: "Print only the files that do not match, no summary.")

@@ -2,38 +2,64 @@ import ArgumentParser
 import ExportPipeline
 import ExportStageKit
 
-/// Backoff, deadline and budget for `wait`, with the pipeline file's defaults.
+/// Backoff, deadline and budget for `wait`, with the pipeline file's
+/// defaults; with `wait --pipeline`, only the options given override the
+/// file's `wait:` settings.
 struct WaitOptions: ParsableArguments {
-    @Option(help: "Per-task deadline, counted from the start of the wait, e.g. 30m.")
-    var timeout: String = DurationText.format(WaitPolicy().timeout)
+    @Option(
+        help: ArgumentHelp(
+            "Per-task deadline, counted from the start of the wait, e.g. 30m (default: \(DurationText.format(WaitPolicy().timeout))).",
+            valueName: "duration"))
+    var timeout: String?
 
-    @Option(name: .customLong("initial-interval"), help: "The shortest time between two polls of a task, at first.")
-    var initialInterval: String = DurationText.format(WaitPolicy().initialInterval)
+    @Option(
+        name: .customLong("initial-interval"),
+        help: ArgumentHelp(
+            "The shortest time between two polls of a task, at first (default: \(DurationText.format(WaitPolicy().initialInterval))).",
+            valueName: "duration"))
+    var initialInterval: String?
 
-    @Option(name: .customLong("max-interval"), help: "The longest time between two polls of a task.")
-    var maxInterval: String = DurationText.format(WaitPolicy().maxInterval)
+    @Option(
+        name: .customLong("max-interval"),
+        help: ArgumentHelp(
+            "The longest time between two polls of a task (default: \(DurationText.format(WaitPolicy().maxInterval))).", valueName: "duration"))
+    var maxInterval: String?
 
-    @Option(help: "Status requests in flight at the same time (every task is waited for from the start).")
-    var concurrency: Int = WaitPolicy().concurrency
+    @Option(
+        help: ArgumentHelp(
+            "Status requests in flight at the same time (every task is waited for from the start; default: \(WaitPolicy().concurrency)).",
+            valueName: "count"))
+    var concurrency: Int?
 
-    @Option(name: .customLong("rate-limit"), help: "Request budget shared by all tasks, as REQUESTS/PERIOD (HSS allows about 5 per minute).")
-    var rateLimit: String = "\(WaitPolicy().rateLimit.requests)/\(DurationText.format(WaitPolicy().rateLimit.period))"
+    @Option(
+        name: .customLong("rate-limit"),
+        help: ArgumentHelp(
+            "Request budget shared by all tasks, as REQUESTS/PERIOD (HSS allows about 5 per minute; default: "
+                + "\(WaitPolicy().rateLimit.requests)/\(DurationText.format(WaitPolicy().rateLimit.period))).",
+            valueName: "requests/period"))
+    var rateLimit: String?
 
     /// Refuses bad values before anything else happens (exit 2).
     func validate() throws {
         _ = try policy()
     }
 
-    func policy() throws -> WaitPolicy {
-        var policy = WaitPolicy()
-        policy.timeout = try duration(timeout, option: "--timeout")
-        policy.initialInterval = try duration(initialInterval, option: "--initial-interval")
-        policy.maxInterval = try duration(maxInterval, option: "--max-interval")
+    /// `base` (the defaults, or a pipeline file's `wait:`) with the options given applied.
+    func policy(base: WaitPolicy = WaitPolicy()) throws -> WaitPolicy {
+        var policy = base
+        if let timeout { policy.timeout = try duration(timeout, option: "--timeout") }
+        if let initialInterval { policy.initialInterval = try duration(initialInterval, option: "--initial-interval") }
+        if let maxInterval { policy.maxInterval = try duration(maxInterval, option: "--max-interval") }
         guard policy.maxInterval >= policy.initialInterval else {
-            throw ValidationError("--max-interval must be at least --initial-interval")
+            throw ValidationError(
+                "--max-interval (\(DurationText.format(policy.maxInterval))) must be at least --initial-interval "
+                    + "(\(DurationText.format(policy.initialInterval)))")
         }
-        guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64, not \(concurrency)") }
-        policy.concurrency = concurrency
+        if let concurrency {
+            guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64, not \(concurrency)") }
+            policy.concurrency = concurrency
+        }
+        guard let rateLimit else { return policy }
         let parts = rateLimit.split(separator: "/", maxSplits: 1).map(String.init)
         guard parts.count == 2, let period = DurationText.parse(parts[1]), period > .zero else {
             throw ValidationError(

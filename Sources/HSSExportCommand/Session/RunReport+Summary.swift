@@ -4,7 +4,11 @@ import Foundation
 
 extension RunReport {
     /// The human-readable summary printed on stdout at the end of a run.
-    var summaryText: String {
+    var summaryText: String { summaryText(hasStages: true) }
+
+    /// The summary; `hasStages` is `false` for `wait`, whose results go
+    /// straight to stdout, so its last line speaks of tasks only.
+    func summaryText(hasStages: Bool) -> String {
         var lines: [String] = []
         let duration = String(format: "%.2f", summary.durationSeconds)
         lines.append(
@@ -27,8 +31,15 @@ extension RunReport {
         for failure in stageFailures {
             lines.append("  \(failure)")
         }
-        lines.append("exit \(exitCode.rawValue): \(exitCode.meaning)")
+        lines.append("exit \(exitCode.rawValue): \(exitMeaning(hasStages: hasStages))")
         return lines.joined(separator: "\n")
+    }
+
+    /// What the exit code means for this run: ``RunExitCode/meaning``,
+    /// without the stages for a run that has none of its own (`wait`).
+    func exitMeaning(hasStages: Bool) -> String {
+        guard !hasStages, exitCode == .success else { return exitCode.meaning }
+        return summary.taskCount == 0 ? "nothing to wait for" : "all tasks succeeded"
     }
 
     /// Tasks by outcome for each source that records carry, in the order

@@ -31,8 +31,34 @@ extension RunSession {
                 Console.writeStandardError(redactor.redact(Self.diagnostic(for: error, in: pipeline).description) + "\n")
                 throw ArgumentParser.ExitCode(RunExitCode.usage)
             }
+            // No pipeline: the source is query's or wait's options, so no fix may send the user to a file's source.
+            if pipeline == nil, let credentialsError = error as? CredentialsError {
+                throw failure(Self.commandLineWording(credentialsError), exitCode: .usage)
+            }
             throw failure(error, exitCode: .usage)
         }
+    }
+
+    /// `error` for a source given by options (`query`, `wait` without
+    /// `--pipeline`): fixes that name the pipeline file's `source` name the
+    /// options and variables these commands read instead.
+    static func commandLineWording(_ error: CredentialsError) -> CredentialsError {
+        var error = error
+        let replacements = [
+            (
+                "unset one of them, or name the credentials in the pipeline file's source.auth",
+                "unset one of them: without a pipeline file, the credentials are HSS_AUTH_TOKEN, or HUAWEICLOUD_SDK_AK and "
+                    + "HUAWEICLOUD_SDK_SK (+ HUAWEICLOUD_SDK_SECURITY_TOKEN), or a profile file (HUAWEICLOUD_SDK_CREDENTIALS_FILE), "
+                    + "or the ECS agency"
+            ),
+            ("or set source.auth in the pipeline file", "or a profile file (HUAWEICLOUD_SDK_CREDENTIALS_FILE)"),
+            ("set project_id in the pipeline file's source", "give --project-id (or set HSS_PROJECT_ID)"),
+        ]
+        for (file, options) in replacements {
+            error.message = error.message.replacingOccurrences(of: file, with: options)
+            error.fix = error.fix.replacingOccurrences(of: file, with: options)
+        }
+        return error
     }
 
     /// The chain's (or `auth:`'s) credentials for `source`, once per auth in this session;

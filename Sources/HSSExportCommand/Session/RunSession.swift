@@ -210,12 +210,28 @@ struct RunSession {
 
     /// Prints the summary (stdout, or stderr when stdout carries results) and
     /// returns the run's exit.
-    func finish(_ report: RunReport, summaryToStandardError: Bool = false) -> ArgumentParser.ExitCode {
-        let text = redactor.redact(report.summaryText)
-        if summaryToStandardError {
-            Console.writeStandardError(text + "\n")
-        } else {
-            Console.printLine(text)
+    ///
+    /// - Parameters:
+    ///   - summaryToStandardError: stdout carries results (a stage writes it), so text goes to stderr.
+    ///   - format: text, or one JSON document on stdout (never together with a stage that writes stdout).
+    ///   - pipelineFile: the file the run loaded, named in the JSON document.
+    ///   - shard: the run's shard, in the JSON document when sharded.
+    ///   - hasStages: `false` for `wait`: the last line then speaks of tasks only.
+    func finish(
+        _ report: RunReport, summaryToStandardError: Bool = false, format: SummaryFormat = .text, pipelineFile: String = "",
+        shard: ShardAssignment = .unsharded, hasStages: Bool = true
+    ) -> ArgumentParser.ExitCode {
+        switch format {
+        case .json:
+            let document = report.summaryJSON(pipelineFile: pipelineFile, shard: shard, hasStages: hasStages)
+            Console.printLine(document.mappingStrings(redactor.redact).serialized)
+        case .text:
+            let text = redactor.redact(report.summaryText(hasStages: hasStages))
+            if summaryToStandardError {
+                Console.writeStandardError(text + "\n")
+            } else {
+                Console.printLine(text)
+            }
         }
         return ArgumentParser.ExitCode(report.exitCode)
     }

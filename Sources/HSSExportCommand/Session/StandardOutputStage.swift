@@ -7,6 +7,9 @@ struct StandardOutputStage: ExportStage {
     static let summary = "Prints each result as one JSON line on stdout."
     static let options: [StageOption] = []
 
+    /// Its results are stdout: `wait` prints its summary on stderr.
+    var writesStandardOutput: Bool { true }
+
     init() {}
     init(options: StageOptions, context: StageBuildContext) throws {}
 

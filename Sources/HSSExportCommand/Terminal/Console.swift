@@ -1,10 +1,13 @@
 import Foundation
+import Logging
 import Synchronization
 
 /// stderr, shared by log lines and the live progress line.
 ///
-/// The progress line is drawn only when stderr is a terminal; log lines clear
-/// it first and it is redrawn after, so the two never garble each other.
+/// The progress line is drawn only when stderr is a terminal and the log
+/// format is text; log lines clear it first and it is redrawn after, so the
+/// two never garble each other. With `--log-format json` every line on stderr
+/// is a JSON object: see ``writeStandardError(_:level:)``.
 final class Console: Sendable {
     private let state = Mutex<String?>(nil)
     private let write: @Sendable (String) -> Void
@@ -16,7 +19,7 @@ final class Console: Sendable {
     /// its width (tests).
     init(
         isTerminal: Bool = isatty(STDERR_FILENO) == 1,
-        write: @escaping @Sendable (String) -> Void = Console.writeStandardError,
+        write: @escaping @Sendable (String) -> Void = Console.writeRawStandardError,
         columns: @escaping @Sendable () -> Int? = Console.standardErrorColumns
     ) {
         self.isTerminal = isTerminal
@@ -37,7 +40,8 @@ final class Console: Sendable {
     /// Shows `text` as the progress line (terminals only), cut to the
     /// terminal's width: a line that wrapped could not be cleared.
     func showProgress(_ text: String) {
-        guard isTerminal else { return }
+        // A collector reading JSON lines would get a line it cannot parse.
+        guard isTerminal, LogFormat.current == .text else { return }
         var line = text
         if let columns = columns(), columns > 1, line.count >= columns {
             line = String(line.prefix(columns - 2)) + "…"
@@ -57,8 +61,38 @@ final class Console: Sendable {
         }
     }
 
-    static func writeStandardError(_ text: String) {
+    /// Writes `text` to stderr as it is: log lines, already in the log format.
+    static func writeRawStandardError(_ text: String) {
         FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// Writes `text` (lines, each ending in a newline) to stderr: as it is
+    /// with `--log-format text`, or each line wrapped in a JSON log object
+    /// at `level` with `--log-format json` (``jsonLines(_:level:date:)``).
+    ///
+    /// Callers redact `text` first, as they always have: the JSON object is
+    /// built from the redacted text.
+    static func writeStandardError(_ text: String, level: Logger.Level = .error) {
+        switch LogFormat.current {
+        case .text: writeRawStandardError(text)
+        case .json: writeRawStandardError(jsonLines(text, level: level, date: Date()))
+        }
+    }
+
+    /// `text` as JSON log objects, one per non-empty line, each ending in a
+    /// newline: label `hss-export`, the line as the message without its
+    /// `hss-export: ` prefix, at `level`, except that a pipeline diagnostic
+    /// (`file:line:column: warning: …`) keeps its own severity.
+    static func jsonLines(_ text: String, level: Logger.Level, date: Date) -> String {
+        var output = ""
+        for line in text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline) {
+            var message = String(line)
+            if message.hasPrefix("hss-export: ") { message.removeFirst("hss-export: ".count) }
+            var lineLevel = level
+            if message.contains(": warning: ") && !message.contains(": error: ") { lineLevel = .warning }
+            output += JSONLogHandler.line(level: lineLevel, label: "hss-export", message: message, date: date, redactor: nil) + "\n"
+        }
+        return output
     }
 
     /// The width of the terminal on stderr, if it says.

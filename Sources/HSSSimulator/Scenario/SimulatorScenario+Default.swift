@@ -1,5 +1,3 @@
-import Foundation
-
 extension SimulatorScenario {
     /// The built-in scenario used by `hss-export demo` and `simulate`, identical to
     /// `Resources/default-scenario.yaml` (a test keeps the two equal).
@@ -15,8 +13,9 @@ extension SimulatorScenario {
     /// and an export template: created tasks run for 2 polls, then succeed, and download as a
     /// zip of two CSV entries of 40 rows.
     ///
-    /// It is parsed from text compiled into the binary rather than read from the resource
-    /// bundle, so an installed `hss-export` without its bundle still has a demo.
+    /// It is parsed from text compiled into the binary. The module has no resource bundle
+    /// (Package.swift excludes `Resources/`): `Bundle.module` stops the process when the
+    /// bundle is not beside the binary, and an installed or packaged `hss-export` has none.
     public static let `default`: SimulatorScenario = {
         do {
             return try SimulatorScenario(yaml: defaultYAML, sourceName: "default-scenario.yaml")
@@ -25,20 +24,8 @@ extension SimulatorScenario {
         }
     }()
 
-    /// Loads `default-scenario.yaml` from this module's resource bundle.
-    /// - Throws: ``SimulatorScenarioError`` if the resource is missing or invalid.
-    package static func bundledDefault() throws -> SimulatorScenario {
-        guard let url = Bundle.module.url(forResource: "default-scenario", withExtension: "yaml", subdirectory: "Resources") else {
-            throw SimulatorScenarioError(
-                source: "default-scenario.yaml",
-                message: "the resource is missing from the HSSSimulator bundle",
-                fix: "rebuild the package; Package.swift must copy Sources/HSSSimulator/Resources"
-            )
-        }
-        return try SimulatorScenario(contentsOf: url)
-    }
-
-    /// The text of the built-in scenario; `Resources/default-scenario.yaml` holds the same bytes.
+    /// The text of the built-in scenario; `Resources/default-scenario.yaml` holds the same
+    /// bytes, as the documented copy to start a scenario of one's own from.
     public static let defaultYAML = #"""
         # HSS simulator scenario (the built-in default).
         #
