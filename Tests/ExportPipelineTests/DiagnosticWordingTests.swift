@@ -34,6 +34,15 @@ import Testing
         """
     }
 
+    // In a flow mapping (`{type: jsonl, path: -}`) YAML reads the dash as a string, so only the block form fails.
+    @Test(arguments: ["    path: -", "    path: -   # stdout"])
+    func aBareDashPathIsAYAMLErrorWhoseFixIsToQuoteIt(line: String) {
+        let yaml = Self.file().replacingOccurrences(of: "  - type: record\n    path: out/a.txt", with: "  - type: record\n" + line)
+        let found = diagnostics(yaml)
+        #expect(found.count == 1)
+        #expect(found.first?.hasSuffix("; to write a stage to stdout, quote the dash: path: \"-\" (a bare - starts a YAML list)") == true, "\(found)")
+    }
+
     @Test func aNewerVersionSaysThisBuildReadsVersionOne() {
         let found = diagnostics(Self.file(version: "2"))
         #expect(

@@ -19,12 +19,12 @@ import Testing
         guard !standardError.isEmpty else { return [] }
         return standardError.split(separator: "\n", omittingEmptySubsequences: false).dropLast(standardError.hasSuffix("\n") ? 1 : 0)
             .compactMap { line in
-            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-            #expect(object != nil, "\(context): not a JSON object: \(line)")
-            guard let object else { return nil }
-            #expect(object["time"] is String && object["level"] is String && object["message"] is String, "\(context): \(line)")
-            return object
-        }
+                let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                #expect(object != nil, "\(context): not a JSON object: \(line)")
+                guard let object else { return nil }
+                #expect(object["time"] is String && object["level"] is String && object["message"] is String, "\(context): \(line)")
+                return object
+            }
     }
 
     /// Checks `output`'s stderr: JSON lines only, something logged, no `secrets`.

@@ -95,7 +95,10 @@ import Testing
         #expect(Self.examples(in: "OVERVIEW: x\n\nExample:\n  hss-export merge f --shards 4\n") == nil)
         #expect(Self.examples(in: "Examples:\n  hss-export a\n  hss-export b\n\nUSAGE: x") == ["  hss-export a", "  hss-export b"])
         #expect(
-            Self.subcommands(inRootHelp: "SUBCOMMANDS:\n  run                     Run it\n                          more words\n  wait                    Wait\n\n  See 'help'")
+            Self.subcommands(
+                inRootHelp:
+                    "SUBCOMMANDS:\n  run                     Run it\n                          more words\n  wait                    Wait\n\n  See 'help'"
+            )
                 == ["run", "wait"])
     }
 }

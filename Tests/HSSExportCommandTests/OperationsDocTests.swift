@@ -264,7 +264,9 @@ import Testing
         }
     }
 
-    static func withWorld<T: Sendable>(scenario: String = BinaryHarness.scenarioYAML, _ body: @escaping @Sendable (World, HSSSimulator) async throws -> T)
+    static func withWorld<T: Sendable>(
+        scenario: String = BinaryHarness.scenarioYAML, _ body: @escaping @Sendable (World, HSSSimulator) async throws -> T
+    )
         async throws -> T
     {
         try await TestSupport.withSimulator(try SimulatorScenario(yaml: scenario)) { url, simulator in
@@ -393,7 +395,9 @@ import Testing
         if getuid() == 0 || ExternalTool.isCI {
             let scratch = world.root.file("scratch")
             try FileManager.default.createDirectory(atPath: scratch + "/etc", withIntermediateDirectories: true)
-            for name in ["passwd", "group", "shadow", "gshadow"] { try "".write(toFile: scratch + "/etc/" + name, atomically: false, encoding: .utf8) }
+            for name in ["passwd", "group", "shadow", "gshadow"] {
+                try "".write(toFile: scratch + "/etc/" + name, atomically: false, encoding: .utf8)
+            }
             // Not mapped: the home directory is a name in the account, not a path written to.
             let added = try await ProcessRunner.run(
                 "/bin/sh", ["-c", useradd.replacingOccurrences(of: "useradd ", with: "useradd --prefix \(scratch) ")], environment: environment)
@@ -503,7 +507,8 @@ import Testing
             let environment = world.environment(["HSS_AUTH_TOKEN": BinaryHarness.token])
             let output = try await world.shell(console, environment: environment, in: world.etc)
             #expect(output.status == 0, "\(output.standardError)")
-            #expect(output.standardOutput.hasPrefix("dry run of \(world.etc)/nightly.pipeline.yaml: nothing was written\n"), "\(output.standardOutput)")
+            #expect(
+                output.standardOutput.hasPrefix("dry run of \(world.etc)/nightly.pipeline.yaml: nothing was written\n"), "\(output.standardOutput)")
             #expect(output.standardOutput.contains("check passed: the endpoint answers and accepts the credentials (1 request)"))
             #expect(output.standardOutput.contains("  stage 1 (jsonl): \(world.lib)/results.jsonl"), "\(output.standardOutput)")
             #expect(await simulator.statistics.totalRequests == 1)
@@ -561,7 +566,8 @@ import Testing
         try await Self.withWorld(scenario: scenario) { world, _ in
             try world.writeNightlyPipeline(tasks: ["ok-1", "ok-2", "ok-3"])
             let environment = world.environment(["HSS_AUTH_TOKEN": BinaryHarness.token])
-            let output = try await world.shell(summary.replacingOccurrences(of: "FILE", with: "/etc/hss-export/nightly.pipeline.yaml"), environment: environment)
+            let output = try await world.shell(
+                summary.replacingOccurrences(of: "FILE", with: "/etc/hss-export/nightly.pipeline.yaml"), environment: environment)
             #expect(output.status == 0, "\(output.standardError)")
             let text = output.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(!text.contains("\n"), "not one line: \(text)")
@@ -579,7 +585,8 @@ import Testing
             }
 
             try FileManager.default.removeItem(atPath: world.lib)
-            let refused = try await world.shell(summary.replacingOccurrences(of: "FILE", with: "/etc/hss-export/nightly.pipeline.yaml"), environment: environment)
+            let refused = try await world.shell(
+                summary.replacingOccurrences(of: "FILE", with: "/etc/hss-export/nightly.pipeline.yaml"), environment: environment)
             #expect(refused.status == 2)
             #expect(refused.standardOutput.isEmpty, "exit 2 printed a summary: \(refused.standardOutput)")
         }
@@ -624,7 +631,8 @@ import Testing
                     index += 1
                 }
                 let inner = embedded.first.map { $0.prefix { $0 == " " }.count } ?? 0
-                pipelines.append((block.line + index - embedded.count - 1, embedded.map { String($0.dropFirst(min(inner, $0.count))) }.joined(separator: "\n")))
+                pipelines.append(
+                    (block.line + index - embedded.count - 1, embedded.map { String($0.dropFirst(min(inner, $0.count))) }.joined(separator: "\n")))
             }
         }
         #expect(pipelines.count >= 3, "found \(pipelines.count) pipeline files")

@@ -24,6 +24,20 @@ import Testing
         }
     }
 
+    @Test func aShardKeepsADashAsStandardOutputAndMergeSkipsThatStage() throws {
+        try ShardMergeTests.withFixture { fixture in
+            let yaml = try fixture.directory.read("fleet.pipeline.yaml").replacingOccurrences(of: "path: results.jsonl", with: #"path: "-""#)
+            try fixture.directory.write(yaml, to: "fleet.pipeline.yaml")
+            let shard = try fixture.load(shard: 1)
+            #expect(shard.writesStandardOutput && shard.standardOutputStage?.index == 0)
+            #expect(shard.stages[0].outputPaths.isEmpty, "no file '-', and no '-.shard-1'")
+            let report = try fixture.merger().merge()
+            #expect(report.skipped == ["jsonl (stage 1, writes standard output)"])
+            #expect(report.outputs.map(\.stage) == ["csv", "gzip-manifest"])
+            #expect(!(try fixture.directory.entries()).contains { $0.hasPrefix("-") })
+        }
+    }
+
     @Test(arguments: NonRegularPath.allCases)
     func aMergedOutputPathThatChangedAfterLoadingStopsTheMergeBeforeAnythingIsWritten(kind: NonRegularPath) throws {
         try ShardMergeTests.withFixture { fixture in

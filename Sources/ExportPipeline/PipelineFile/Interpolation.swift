@@ -152,7 +152,9 @@ enum Interpolation {
                 continue
             }
             var end = next
-            while end < text.endIndex, text[end].isASCII, text[end].isLetter || text[end].isNumber || text[end] == "_" { end = text.index(after: end) }
+            while end < text.endIndex, text[end].isASCII, text[end].isLetter || text[end].isNumber || text[end] == "_" {
+                end = text.index(after: end)
+            }
             let name = text[next..<end]
             if isValidName(name) { names.append(name) }
             index = end == next ? next : end

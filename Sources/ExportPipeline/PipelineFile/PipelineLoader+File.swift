@@ -29,7 +29,9 @@ extension PipelineLoader {
             }
             if info.st_mode & S_IFMT == S_IFDIR {
                 return .failure(
-                    ReadProblem(message: "'\(path)' is a directory, not a pipeline file", fix: "give the path of a pipeline file in it, e.g. \(path)/nightly.pipeline.yaml"))
+                    ReadProblem(
+                        message: "'\(path)' is a directory, not a pipeline file",
+                        fix: "give the path of a pipeline file in it, e.g. \(path)/nightly.pipeline.yaml"))
             }
             descriptor = open(path, O_RDONLY | O_CLOEXEC)
             guard descriptor >= 0 else {

@@ -147,7 +147,7 @@ public struct PipelineLoader: Sendable {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            return PipelineCheck(pipeline: nil, errors: [reader.diagnostic(for: error)])
+            return PipelineCheck(pipeline: nil, errors: [Self.withBareDashHint(reader.diagnostic(for: error), text: text)])
         } catch {
             return PipelineCheck(pipeline: nil, errors: [PipelineDiagnostic(file: file, line: 1, column: 1, message: "cannot parse YAML: \(error)")])
         }
@@ -188,5 +188,20 @@ public struct PipelineLoader: Sendable {
         pipeline.state.folderSuffix = shard.stateFolderSuffix
         pipeline.warnings = warnings
         return PipelineCheck(pipeline: pipeline, errors: [], warnings: warnings, unsetVariables: names, unsetLocations: unsetLocations)
+    }
+
+    /// `path: -` is what a user writes for stdout, but YAML reads a bare `-`
+    /// there as the start of a list and fails with a message about sequences;
+    /// say that quoting it is the fix.
+    static func withBareDashHint(_ diagnostic: PipelineDiagnostic, text: String) -> PipelineDiagnostic {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let nearby = max(diagnostic.line - 3, 0)..<min(diagnostic.line + 1, lines.count)
+        let bareDash = nearby.contains { index in
+            lines[index].contains(/path:\s*-\s*($|#|,|\})/)
+        }
+        guard bareDash else { return diagnostic }
+        var hinted = diagnostic
+        hinted.fix = "to write a stage to stdout, quote the dash: path: \"-\" (a bare - starts a YAML list)"
+        return hinted
     }
 }

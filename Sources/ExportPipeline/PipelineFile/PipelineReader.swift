@@ -254,7 +254,9 @@ struct PipelineReader {
                 Self.isIntegerLiteral(trimmed)
                 ? "'\(key)' is \(trimmed.prefix(40)), outside \(range.lowerBound)...\(range.upperBound)"
                 : "'\(key)' must be an integer, not '\(text)'"
-            report(at: node, message, fix: range.count == 1 ? "write \(range.lowerBound)" : "write a whole number between \(range.lowerBound) and \(range.upperBound)")
+            report(
+                at: node, message,
+                fix: range.count == 1 ? "write \(range.lowerBound)" : "write a whole number between \(range.lowerBound) and \(range.upperBound)")
             return nil
         }
         guard range.contains(value) else {

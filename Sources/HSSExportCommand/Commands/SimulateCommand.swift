@@ -85,7 +85,8 @@ struct SimulateCommand: AsyncParsableCommand {
     static func fix(for error: SimulatorListenError) -> String {
         switch error.reason {
         case .addressInUse:
-            return "give --port 0 to pick a free port (the URL is printed first), or stop what listens there (ss -ltnp 'sport = :\(error.port)' names it)"
+            return
+                "give --port 0 to pick a free port (the URL is printed first), or stop what listens there (ss -ltnp 'sport = :\(error.port)' names it)"
         case .addressNotAvailable, .unknownHost:
             return "give --host 127.0.0.1 (the default), or an address of this machine"
         case .permissionDenied:

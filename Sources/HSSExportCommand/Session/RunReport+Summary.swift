@@ -21,7 +21,9 @@ extension RunReport {
         }
         for result in results where result.outcome != .succeeded {
             let subject = result.source.map { "\($0)/" } ?? ""
-            var line = "  \(subject)\(result.taskID): \(result.outcome.rawValue)"
+            // An export whose create never answered has no task id yet: name the export.
+            let name = result.taskID.isEmpty ? (result.exportName.map { "export \($0)" } ?? "(no task id)") : result.taskID
+            var line = "  \(subject)\(name): \(result.outcome.rawValue)"
             if let error = result.error { line += " (\(error.code): \(error.message))" }
             lines.append(line)
         }

@@ -228,7 +228,7 @@ struct RunSession {
         case .text:
             let text = redactor.redact(report.summaryText(hasStages: hasStages))
             if summaryToStandardError {
-                Console.writeStandardError(text + "\n")
+                Console.writeStandardError(text + "\n", level: .info)
             } else {
                 Console.printLine(text)
             }
