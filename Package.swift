@@ -204,6 +204,8 @@ let package = Package(
             dependencies: [
                 "ExportStageKit",
                 "ExportPipeline",
+                // StageHarness, for the output-path checks every file stage's suite shares.
+                "ExportStageTesting",
                 "HSSSimulator",
                 .product(name: "Logging", package: "swift-log"),
             ],

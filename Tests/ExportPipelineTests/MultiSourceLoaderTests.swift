@@ -14,16 +14,7 @@ import Testing
     }
 
     func diagnostics(_ yaml: String) -> [String] {
-        do {
-            _ = try load(yaml)
-            Issue.record("expected the file to be rejected")
-            return []
-        } catch let error as PipelineLoadError {
-            return error.diagnostics.map(\.description)
-        } catch {
-            Issue.record("unexpected error \(error)")
-            return []
-        }
+        PipelineLoader(registry: Self.registry, environment: [:]).diagnostics(ofRejected: yaml)
     }
 
     static let export = """

@@ -26,13 +26,7 @@ import Testing
     }
 
     func diagnostics(_ exports: String, environment: [String: String] = [:]) -> [String] {
-        do {
-            _ = try load(exports, environment: environment)
-            Issue.record("expected the file to be rejected")
-            return []
-        } catch {
-            return error.diagnostics.map(\.description)
-        }
+        PipelineLoader(registry: Self.registry, environment: environment).diagnostics(ofRejected: Self.header + exports)
     }
 
     static let headers = [ExportParameterValue.Header("vul_name", "Vulnerability"), .init("cve_ids", "CVE")]

@@ -12,16 +12,7 @@ import Testing
     }
 
     func diagnostics(_ yaml: String, environment: [String: String] = [:], forRun: Bool = false, base: String = "/tmp") -> [String] {
-        do {
-            _ = try load(yaml, environment: environment, forRun: forRun, base: base)
-            Issue.record("expected the file to be rejected")
-            return []
-        } catch let error as PipelineLoadError {
-            return error.diagnostics.map(\.description)
-        } catch {
-            Issue.record("unexpected error \(error)")
-            return []
-        }
+        PipelineLoader(registry: Self.registry, environment: environment, isForRun: forRun).diagnostics(ofRejected: yaml, baseDirectory: base)
     }
 
     static let valid = """

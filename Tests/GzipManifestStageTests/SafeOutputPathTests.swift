@@ -1,6 +1,3 @@
-import ExportStageKit
-import ExportStageTesting
-import Foundation
 import GzipManifestStage
 import TestSupport
 import Testing
@@ -9,60 +6,24 @@ import Testing
 /// `path: -` (verify reads a manifest from its file).
 @Suite("gzip-manifest stage: output paths", .timeLimit(.minutes(1)))
 struct SafeOutputPathTests {
+    let checks = OutputPathChecks(GzipManifestStage.self, fileName: "manifest.json.gz")
+
     @Test(arguments: NonRegularPath.allCases)
     func anExistingPathThatIsNotARegularFileIsRefusedWhenTheStageIsBuilt(kind: NonRegularPath) throws {
-        try withTemporaryDirectoryBlocking { directory in
-            let path = directory.file("manifest.json.gz")
-            try kind.make(at: path)
-            let harness = try StageHarness(GzipManifestStage.self, directory: directory.path)
-            let error = #expect(throws: StageHarnessError.self) { try harness.build("path: manifest.json.gz") }
-            let diagnostics = error?.diagnostics ?? []
-            #expect(diagnostics.count == 1)
-            #expect(
-                diagnostics.first?.hasPrefix("options:1:") == true
-                    && diagnostics.first?.contains(
-                        "error: option 'path' of stage 'gzip-manifest': \(path) is \(kind.refusalText(for: path))") == true,
-                "\(diagnostics)")
-            // No `path: -` to offer: the stage cannot write stdout.
-            #expect(diagnostics.first?.hasSuffix("; use the path of a regular file") == true, "\(diagnostics)")
-            #expect(kind.isIntact(at: path))
-        }
+        // No `path: -` to offer in the fix: the stage cannot write stdout.
+        try checks.refusesAnExistingPath(that: kind)
     }
 
     @Test func theCharacterDeviceDevNullIsRefusedAsValidateDoes() throws {
-        var harness = try StageHarness(GzipManifestStage.self)
-        defer { harness.removeDirectory() }
-        harness.isForRun = false
-        let error = #expect(throws: StageHarnessError.self) { try harness.build("path: /dev/null") }
-        #expect(
-            error?.description.contains("option 'path' of stage 'gzip-manifest': /dev/null is a character device, not a regular file") == true,
-            "\(String(describing: error))")
-        #expect(NonRegularPath.isCharacterDevice("/dev/null"))
+        try checks.refusesTheCharacterDeviceDevNull()
     }
 
     @Test(arguments: NonRegularPath.allCases)
     func aPathThatChangesAfterTheStageIsBuiltIsNotReplacedAtTheCommit(kind: NonRegularPath) async throws {
-        try await withTemporaryDirectory { directory in
-            let path = directory.file("manifest.json.gz")
-            let harness = try StageHarness(GzipManifestStage.self, directory: directory.path)
-            let stage = try harness.build("path: manifest.json.gz")
-            try kind.make(at: path)
-            let error = await #expect(throws: OutputFileError.self) { try await harness.run(stage, results: [SampleResults.succeeded()]) }
-            #expect(error?.description.contains("\(path): it is \(kind.refusalText(for: path))") == true, "\(String(describing: error))")
-            #expect(kind.isIntact(at: path))
-            #expect(try directory.entries().filter { $0.contains(".tmp-") }.isEmpty)
-        }
+        try await checks.refusesAPathThatChangesAfterTheBuild(to: kind)
     }
 
     @Test func aDashIsRefusedBecauseTheStageCannotWriteStandardOutput() throws {
-        try withTemporaryDirectoryBlocking { directory in
-            let harness = try StageHarness(GzipManifestStage.self, directory: directory.path)
-            let error = #expect(throws: StageHarnessError.self) { try harness.build("path: '-'") }
-            #expect(
-                error?.description.contains(
-                    "option 'path' of stage 'gzip-manifest': '-' means standard output, which stage 'gzip-manifest' cannot write")
-                    == true, "\(String(describing: error))")
-            #expect(try directory.entries().isEmpty)
-        }
+        try checks.refusesADash()
     }
 }

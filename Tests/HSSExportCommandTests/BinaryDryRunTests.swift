@@ -6,35 +6,13 @@ import Testing
 /// `run --dry-run` through the built binary: one check request per
 /// credential, the plan on stdout, nothing written.
 @Suite struct BinaryDryRunTests {
-    static let scenarioYAML =
-        BinaryHarness.scenarioYAML + """
-
-            export_template:
-              script: [{status: success}]
-            """
+    static let scenarioYAML = BinaryHarness.exportingScenarioYAML
 
     /// Exports, listed tasks, a download and two stages: everything a dry run must not do.
     static func pipeline(url: URL, tasks: String = "[ok-1, ok-2]") -> String {
-        """
-        version: 1
-        source: {endpoint: "\(url.absoluteString)", region: cn-north-4, project_id: \(BinaryHarness.projectID)}
-        tasks: \(tasks)
-        exports:
-          - kind: vulnerabilities
-            category: vul
-            export_size: 1000
-            export_headers: [[vul_name, Vulnerability]]
-        download:
-          dir: out/archives
-        wait:
-          initial_interval: 50ms
-          max_interval: 200ms
-          timeout: 20s
-          rate_limit: {requests: 100, per: 1s}
-        stages:
-          - {type: jsonl, path: out/results.jsonl}
-          - {type: gzip-manifest, path: out/manifest.json.gz}
-        """
+        BinaryHarness.exportingPipeline(
+            url: url, tasks: tasks, download: "out/archives",
+            stages: ["{type: jsonl, path: out/results.jsonl}", "{type: gzip-manifest, path: out/manifest.json.gz}"])
     }
 
     /// The token user's environment, with the host-wide ledger outside the test's directory.

@@ -32,6 +32,33 @@ enum BinaryHarness {
             script: [{status: running}]
         """
 
+    /// ``scenarioYAML`` with an export template, for the pipelines that create exports.
+    static let exportingScenarioYAML =
+        scenarioYAML + """
+
+            export_template:
+              script: [{status: success}]
+            """
+
+    /// The `wait` block of the pipelines: fast polls, a timeout no test
+    /// reaches, and a request budget well above what a test sends.
+    static let waitYAML = """
+        wait:
+          initial_interval: 50ms
+          max_interval: 200ms
+          timeout: 20s
+          rate_limit: {requests: 100, per: 1s}
+        """
+
+    /// The `exports` block of the pipelines that create one export.
+    static let vulnerabilityExportYAML = """
+        exports:
+          - kind: vulnerabilities
+            category: vul
+            export_size: 1000
+            export_headers: [[vul_name, Vulnerability]]
+        """
+
     static func withSimulator<T: Sendable>(_ body: @escaping @Sendable (URL, HSSSimulator) async throws -> T) async throws -> T {
         try await TestSupport.withSimulator(try SimulatorScenario(yaml: scenarioYAML), body)
     }
@@ -45,15 +72,29 @@ enum BinaryHarness {
           region: cn-north-4
           project_id: \(projectID)
         tasks: [\(tasks.joined(separator: ", "))]
-        wait:
-          initial_interval: 50ms
-          max_interval: 200ms
-          timeout: 20s
-          rate_limit: {requests: 100, per: 1s}
+        \(waitYAML)
         stages:
           - type: jsonl
             path: \(output)
         \(extra)
+        """
+    }
+
+    /// A pipeline file text against `url` that polls `tasks` (their YAML),
+    /// creates ``vulnerabilityExportYAML``'s export, downloads into
+    /// `download` and runs `stages` (flow mappings, one an entry): everything
+    /// a run does, for the commands that must do only part of it.
+    static func exportingPipeline(url: URL, tasks: String, download: String, stages: [String]) -> String {
+        """
+        version: 1
+        source: {endpoint: "\(url.absoluteString)", region: cn-north-4, project_id: \(projectID)}
+        tasks: \(tasks)
+        \(vulnerabilityExportYAML)
+        download:
+          dir: \(download)
+        \(waitYAML)
+        stages:
+        \(stages.map { "  - " + $0 }.joined(separator: "\n"))
         """
     }
 

@@ -67,15 +67,13 @@ import Testing
           - {type: gzip-manifest, path: "${OUT}/manifest.json.gz"}
         """
 
-    static let wait = """
-        wait:
-          initial_interval: 50ms
-          max_interval: 200ms
-          timeout: 20s
-          rate_limit: {requests: 100, per: 1s}
-          create_rate_limit: {requests: 100, per: 1s}
-          download_rate_limit: {requests: 100, per: 1s}
-        """
+    /// The harness's `wait` block, with budgets for the creates and downloads these runs make too.
+    static let wait =
+        BinaryHarness.waitYAML + """
+
+              create_rate_limit: {requests: 100, per: 1s}
+              download_rate_limit: {requests: 100, per: 1s}
+            """
 
     /// Every file under `directory` but the downloaded archives' content (the
     /// export itself, which hss-export stores as HSS sent it): its path and
@@ -158,11 +156,7 @@ import Testing
         try await withTemporaryDirectory { directory in
             try await TestSupport.withSimulator(try SimulatorScenario(yaml: Self.scenarioYAML)) { url, _ in
                 let work = """
-                    exports:
-                      - kind: vulnerabilities
-                        category: vul
-                        export_size: 1000
-                        export_headers: [[vul_name, Vulnerability]]
+                    \(BinaryHarness.vulnerabilityExportYAML)
                     download:
                       dir: ${OUT}/archives
                     """

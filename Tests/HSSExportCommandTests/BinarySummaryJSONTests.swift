@@ -99,13 +99,7 @@ import Testing
     @Test func severalSourcesGetTheirOwnCounts() async throws {
         try await withTemporaryDirectory { directory in
             try await TestSupport.withSimulator(try SimulatorScenario(yaml: MultiSourceBinaryTests.scenarioYAML)) { url, _ in
-                try directory.write(MultiSourceBinaryTests.pipeline(url: url), to: "fleet.pipeline.yaml")
-                var environment = BinaryHarness.tokenEnvironment
-                environment["SUB_SK"] = "ExampleSecretKey0000000000000000000000000"
-                environment["HSS_EXPORT_HOST_BUDGET"] = "off"
-                let output = try await BinaryHarness.run(
-                    ["run", "--summary", "json", directory.file("fleet.pipeline.yaml"), "--state-dir", directory.file("state")],
-                    environment: environment)
+                let output = try await MultiSourceBinaryTests.run(["--summary", "json"], in: directory, url: url)
                 #expect(output.status == 0, "\(output.standardError)")
                 let summary = try Self.document(output)
                 try Self.expectSummary(summary, matches: try BinaryHarness.jsonLines(try directory.read("results.jsonl")), exitCode: 0)
@@ -123,13 +117,7 @@ import Testing
     @Test func aShardNamesItselfAndItsOwnFiles() async throws {
         try await withTemporaryDirectory { directory in
             try await TestSupport.withSimulator(try SimulatorScenario(yaml: MultiSourceBinaryTests.scenarioYAML)) { url, _ in
-                try directory.write(MultiSourceBinaryTests.pipeline(url: url), to: "fleet.pipeline.yaml")
-                var environment = BinaryHarness.tokenEnvironment
-                environment["SUB_SK"] = "ExampleSecretKey0000000000000000000000000"
-                environment["HSS_EXPORT_HOST_BUDGET"] = "off"
-                let output = try await BinaryHarness.run(
-                    ["run", "--summary", "json", "--shard", "1/2", directory.file("fleet.pipeline.yaml"), "--state-dir", directory.file("state")],
-                    environment: environment)
+                let output = try await MultiSourceBinaryTests.run(["--summary", "json", "--shard", "1/2"], in: directory, url: url)
                 #expect(output.status == 0, "\(output.standardError)")
                 let summary = try Self.document(output)
                 let shard = try #require(summary["shard"] as? [String: Int])

@@ -5,34 +5,11 @@ import Testing
 
 /// `wait --pipeline FILE` and the `wait`, `demo` and `query` texts, through the built binary.
 @Suite struct BinaryWaitPipelineTests {
-    static let scenarioYAML =
-        BinaryHarness.scenarioYAML + """
-
-            export_template:
-              script: [{status: success}]
-            """
+    static let scenarioYAML = BinaryHarness.exportingScenarioYAML
 
     /// Listed tasks, an export, a download and a stage: wait uses only the first.
     static func pipeline(url: URL, tasks: String = "[bad-3, ok-2]") -> String {
-        """
-        version: 1
-        source: {endpoint: "\(url.absoluteString)", region: cn-north-4, project_id: \(BinaryHarness.projectID)}
-        tasks: \(tasks)
-        exports:
-          - kind: vulnerabilities
-            category: vul
-            export_size: 1000
-            export_headers: [[vul_name, Vulnerability]]
-        download:
-          dir: archives
-        wait:
-          initial_interval: 50ms
-          max_interval: 200ms
-          timeout: 20s
-          rate_limit: {requests: 100, per: 1s}
-        stages:
-          - {type: jsonl, path: results.jsonl}
-        """
+        BinaryHarness.exportingPipeline(url: url, tasks: tasks, download: "archives", stages: ["{type: jsonl, path: results.jsonl}"])
     }
 
     @Test func waitWithAPipelineFileWaitsForItsTasksAndWritesNothing() async throws {

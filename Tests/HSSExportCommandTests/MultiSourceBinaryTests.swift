@@ -44,11 +44,7 @@ import Testing
             category: vul
             export_size: 1000
             export_headers: [[vul_name, Vulnerability], [cve_ids, CVE]]
-        wait:
-          initial_interval: 50ms
-          max_interval: 200ms
-          timeout: 20s
-          rate_limit: {requests: 100, per: 1s}
+        \(BinaryHarness.waitYAML)
         stages:
           - {type: jsonl, path: results.jsonl}
           - {type: csv, path: results.csv, columns: [source, task_id, outcome, project_id]}
@@ -56,15 +52,23 @@ import Testing
         """
     }
 
+    /// Writes ``pipeline(url:)`` into `directory` as `fleet.pipeline.yaml` and
+    /// runs it with `options` (given after `run`), its state in the directory,
+    /// as the token user who also has the sub project's secret key; without
+    /// the host-wide budget, which other tests' runs would share.
+    static func run(_ options: [String] = [], in directory: TemporaryDirectory, url: URL) async throws -> ProcessOutput {
+        try directory.write(pipeline(url: url), to: "fleet.pipeline.yaml")
+        var environment = BinaryHarness.tokenEnvironment
+        environment["SUB_SK"] = "ExampleSecretKey0000000000000000000000000"
+        environment["HSS_EXPORT_HOST_BUDGET"] = "off"
+        return try await BinaryHarness.run(
+            ["run"] + options + [directory.file("fleet.pipeline.yaml"), "--state-dir", directory.file("state")], environment: environment)
+    }
+
     @Test func twoSourcesRunInOneProcessAndRecordsCarryTheirSource() async throws {
         try await withTemporaryDirectory { directory in
             try await TestSupport.withSimulator(try SimulatorScenario(yaml: Self.scenarioYAML)) { url, simulator in
-                try directory.write(Self.pipeline(url: url), to: "fleet.pipeline.yaml")
-                var environment = BinaryHarness.tokenEnvironment
-                environment["SUB_SK"] = "ExampleSecretKey0000000000000000000000000"
-                environment["HSS_EXPORT_HOST_BUDGET"] = "off"
-                let output = try await BinaryHarness.run(
-                    ["run", directory.file("fleet.pipeline.yaml"), "--state-dir", directory.file("state")], environment: environment)
+                let output = try await Self.run(in: directory, url: url)
                 #expect(output.status == 0, "stderr: \(output.standardError)")
                 let records = try BinaryHarness.jsonLines(try directory.read("results.jsonl"))
                 #expect(records.map { $0["source"] as? String } == ["prim", "prim", "prim", "sub"])

@@ -1,6 +1,4 @@
-import ExportStageKit
 import ExportStageTesting
-import Foundation
 import JSONLinesStage
 import TestSupport
 import Testing
@@ -9,83 +7,33 @@ import Testing
 /// and `path: -` sends its lines to standard output at the commit.
 @Suite("jsonl stage: output paths", .timeLimit(.minutes(1)))
 struct SafeOutputPathTests {
+    let checks = OutputPathChecks(JSONLinesStage.self, fileName: "out.jsonl")
+
     @Test(arguments: NonRegularPath.allCases, ["overwrite", "append"])
     func anExistingPathThatIsNotARegularFileIsRefusedWhenTheStageIsBuilt(kind: NonRegularPath, mode: String) throws {
-        try withTemporaryDirectoryBlocking { directory in
-            let path = directory.file("out.jsonl")
-            try kind.make(at: path)
-            let harness = try StageHarness(JSONLinesStage.self, directory: directory.path)
-            let error = #expect(throws: StageHarnessError.self) { try harness.build("path: out.jsonl\nmode: \(mode)") }
-            let diagnostics = error?.diagnostics ?? []
-            #expect(diagnostics.count == 1)
-            #expect(
-                diagnostics.first?.hasPrefix("options:1:") == true
-                    && diagnostics.first?.contains("error: option 'path' of stage 'jsonl': \(path) is \(kind.refusalText(for: path))") == true,
-                "\(diagnostics)")
-            #expect(diagnostics.first?.contains("use `path: -` to write to stdout, or the path of a regular file") == true)
-            #expect(kind.isIntact(at: path))
-        }
+        try checks.refusesAnExistingPath(that: kind, mode: mode)
     }
 
     @Test func theCharacterDeviceDevNullIsRefusedAsValidateDoes() throws {
-        #expect(NonRegularPath.isCharacterDevice("/dev/null"))
-        var harness = try StageHarness(JSONLinesStage.self)
-        defer { harness.removeDirectory() }
-        harness.isForRun = false
-        let error = #expect(throws: StageHarnessError.self) { try harness.build("path: /dev/null") }
-        #expect(error?.description.contains("option 'path' of stage 'jsonl': /dev/null is a character device, not a regular file") == true)
-        #expect(NonRegularPath.isCharacterDevice("/dev/null"))
+        try checks.refusesTheCharacterDeviceDevNull()
     }
 
     @Test(arguments: NonRegularPath.allCases, ["overwrite", "append"])
     func aPathThatChangesAfterTheStageIsBuiltIsNotReplacedAtTheCommit(kind: NonRegularPath, mode: String) async throws {
-        try await withTemporaryDirectory { directory in
-            let path = directory.file("out.jsonl")
-            let harness = try StageHarness(JSONLinesStage.self, directory: directory.path)
-            let stage = try harness.build("path: out.jsonl\nmode: \(mode)")
-            try kind.make(at: path)
-            let error = await #expect(throws: OutputFileError.self) {
-                try await harness.run(stage, results: [SampleResults.succeeded(), SampleResults.errored()])
-            }
-            #expect(error?.description.contains("\(path): it is \(kind.refusalText(for: path))") == true, "\(String(describing: error))")
-            #expect(kind.isIntact(at: path))
-            #expect(try directory.entries().filter { $0.contains(".tmp-") }.isEmpty, "the temp file is removed")
-        }
+        try await checks.refusesAPathThatChangesAfterTheBuild(
+            to: kind, mode: mode, results: [SampleResults.succeeded(), SampleResults.errored()])
     }
 
     @Test func aDashWritesStandardOutputAtTheCommitAndNoFile() async throws {
-        try await withTemporaryDirectory { directory in
-            let harness = try StageHarness(JSONLinesStage.self, directory: directory.path)
-            let stage = try harness.build("path: '-'")
-            #expect(stage.writesStandardOutput)
-            #expect(stage.path == "-")
-            // A deferred context keeps the bytes for the commit, which this test then drops instead of printing them.
-            let context = RunContext(
-                runID: "run-1", startedAt: Date(), pipelineFile: "p.yaml", pipelineSHA256: "", toolVersion: "test",
-                logger: SampleResults.context().logger, defersCommits: true)
-            try await harness.run(stage, results: [SampleResults.succeeded()], context: context)
-            #expect(context.outputs.pendingPaths == ["standard output"])
-            #expect(context.artifacts.isEmpty, "standard output is no file for a manifest to list")
-            context.outputs.discardAll()
-            #expect(try directory.entries().isEmpty)
-        }
+        let stage = try await checks.writesStandardOutputForADash()
+        #expect(stage.path == "-")
     }
 
     @Test func aFileStageDoesNotWriteStandardOutput() throws {
-        try withTemporaryDirectoryBlocking { directory in
-            let stage = try StageHarness(JSONLinesStage.self, directory: directory.path).build("path: out.jsonl")
-            #expect(!stage.writesStandardOutput)
-        }
+        try checks.doesNotWriteStandardOutputForAFile()
     }
 
     @Test func appendingToStandardOutputIsRefusedAtTheModeOption() throws {
-        try withTemporaryDirectoryBlocking { directory in
-            let harness = try StageHarness(JSONLinesStage.self, directory: directory.path)
-            let error = #expect(throws: StageHarnessError.self) { try harness.build("path: '-'\nmode: append") }
-            #expect(
-                error?.diagnostics.first?.hasPrefix("options:2:") == true
-                    && error?.description.contains("option 'mode' of stage 'jsonl': append cannot be used with 'path: -'") == true,
-                "\(String(describing: error))")
-        }
+        try checks.refusesAppendingToStandardOutput()
     }
 }

@@ -62,4 +62,10 @@ public enum NonRegularPath: String, CaseIterable, Sendable, CustomStringConverti
         var status = stat()
         return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFCHR
     }
+
+    /// Whether `path` itself is a symbolic link (for `/dev/stdout`), whatever it points at.
+    public static func isSymbolicLink(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK
+    }
 }

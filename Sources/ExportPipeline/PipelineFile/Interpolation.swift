@@ -109,25 +109,11 @@ enum Interpolation {
     static func unsetVariables(in text: String, environment: [String: String]) -> [String] {
         guard text.contains("${") else { return [] }
         var names: [String] = []
-        var index = text.startIndex
-        while index < text.endIndex {
-            guard text[index] == "$" else {
-                index = text.index(after: index)
-                continue
-            }
-            let next = text.index(after: index)
-            guard next < text.endIndex else { break }
-            if text[next] == "$" {
-                index = text.index(after: next)
-                continue
-            }
-            guard text[next] == "{", let close = text[next...].firstIndex(of: "}") else {
-                index = next
-                continue
-            }
+        forEachDollar(in: text) { next in
+            guard text[next] == "{", let close = text[next...].firstIndex(of: "}") else { return next }
             let body = text[text.index(after: next)..<close]
             if !body.contains(":-"), isValidName(body), environment[String(body)] == nil { names.append(String(body)) }
-            index = text.index(after: close)
+            return text.index(after: close)
         }
         return names
     }
@@ -138,6 +124,25 @@ enum Interpolation {
     static func unbracedReferences(in text: String) -> [Substring] {
         guard text.contains("$") else { return [] }
         var names: [Substring] = []
+        forEachDollar(in: text) { next in
+            // `${…}` is a reference (its end is found by `expand`); a `$NAME` in its default is still literal.
+            if text[next] == "{" { return text.index(after: next) }
+            var end = next
+            while end < text.endIndex, text[end].isASCII, text[end].isLetter || text[end].isNumber || text[end] == "_" {
+                end = text.index(after: end)
+            }
+            let name = text[next..<end]
+            if isValidName(name) { names.append(name) }
+            return end
+        }
+        return names
+    }
+
+    /// The scan the checks of `text` share (``expand(_:environment:keepingUnset:)``
+    /// builds its output as it goes, so it has its own): calls `visit` with
+    /// the index after each `$` that is neither half of a `$$` (a literal
+    /// `$`) nor the last character, and goes on where `visit` says.
+    private static func forEachDollar(in text: String, _ visit: (_ next: String.Index) -> String.Index) {
         var index = text.startIndex
         while index < text.endIndex {
             guard text[index] == "$" else {
@@ -146,20 +151,8 @@ enum Interpolation {
             }
             let next = text.index(after: index)
             guard next < text.endIndex else { break }
-            if text[next] == "$" || text[next] == "{" {
-                // `$$` is a literal `$`; `${…}` is a reference (its end is found by `expand`).
-                index = text.index(after: next)
-                continue
-            }
-            var end = next
-            while end < text.endIndex, text[end].isASCII, text[end].isLetter || text[end].isNumber || text[end] == "_" {
-                end = text.index(after: end)
-            }
-            let name = text[next..<end]
-            if isValidName(name) { names.append(name) }
-            index = end == next ? next : end
+            index = text[next] == "$" ? text.index(after: next) : visit(next)
         }
-        return names
     }
 
     private static func isValidName(_ name: Substring) -> Bool {

@@ -6,23 +6,15 @@ import ExportStageKit
 /// defaults; with `wait --pipeline`, only the options given override the
 /// file's `wait:` settings.
 struct WaitOptions: ParsableArguments {
-    @Option(
-        help: ArgumentHelp(
-            "Per-task deadline, counted from the start of the wait, e.g. 30m (default: \(DurationText.format(WaitPolicy().timeout))).",
-            valueName: "duration"))
+    @Option(help: .duration("Per-task deadline, counted from the start of the wait, e.g. 30m", default: WaitPolicy().timeout))
     var timeout: String?
 
     @Option(
         name: .customLong("initial-interval"),
-        help: ArgumentHelp(
-            "The shortest time between two polls of a task, at first (default: \(DurationText.format(WaitPolicy().initialInterval))).",
-            valueName: "duration"))
+        help: .duration("The shortest time between two polls of a task, at first", default: WaitPolicy().initialInterval))
     var initialInterval: String?
 
-    @Option(
-        name: .customLong("max-interval"),
-        help: ArgumentHelp(
-            "The longest time between two polls of a task (default: \(DurationText.format(WaitPolicy().maxInterval))).", valueName: "duration"))
+    @Option(name: .customLong("max-interval"), help: .duration("The longest time between two polls of a task", default: WaitPolicy().maxInterval))
     var maxInterval: String?
 
     @Option(

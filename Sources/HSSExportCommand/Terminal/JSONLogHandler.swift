@@ -15,24 +15,17 @@ import Logging
 ///
 /// Every string is redacted before it is serialized: a secret holding `"`
 /// or `\` would no longer match once JSON-escaped.
-struct JSONLogHandler: LogHandler {
+struct JSONLogHandler: ConsoleLogHandler {
     var logLevel: Logger.Level
     var metadata: Logger.Metadata = [:]
     let label: String
     let redactor: SecretRedactor
     let console: Console
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
-        let line = Self.line(
-            level: event.level, label: label, message: "\(event.message)", metadata: merged, error: event.error.map { "\($0)" },
-            date: Date(), redactor: redactor)
-        console.writeLogLine(line)
+    func line(for event: LogEvent, metadata: Logger.Metadata, date: Date) -> String {
+        Self.line(
+            level: event.level, label: label, message: "\(event.message)", metadata: metadata, error: event.error.map { "\($0)" },
+            date: date, redactor: redactor)
     }
 
     /// One log object, every string in it redacted by `redactor`.

@@ -17,31 +17,26 @@ import Logging
 /// holding `"` would not match once escaped), and the whole line once more
 /// once it is assembled, so a secret cannot slip through in a library's
 /// metadata key either.
-struct StandardErrorLogHandler: LogHandler {
+struct StandardErrorLogHandler: ConsoleLogHandler {
     var logLevel: Logger.Level
     var metadata: Logger.Metadata = [:]
     let label: String
     let redactor: SecretRedactor
     let console: Console
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        console.writeLogLine(redactor.redact(Self.line(event, label: label, metadata: metadata, date: Date(), redactor: redactor)))
+    func line(for event: LogEvent, metadata: Logger.Metadata, date: Date) -> String {
+        redactor.redact(Self.line(event, label: label, metadata: metadata, date: date, redactor: redactor))
     }
 
     /// The line for `event`: time, level, label, message, then `key=value`
-    /// metadata in key order and the error, each value redacted by
-    /// `redactor` (when given) and then quoted if it needs it.
+    /// metadata (the handler's and the event's, already merged) in key order
+    /// and the error, each value redacted by `redactor` (when given) and then
+    /// quoted if it needs it.
     static func line(_ event: LogEvent, label: String, metadata: Logger.Metadata, date: Date, redactor: SecretRedactor? = nil) -> String {
         let redact: (String) -> String = { redactor?.redact($0) ?? $0 }
         var line = RFC3339.format(date) + " " + event.level.rawValue + " " + label + ": " + redact("\(event.message)")
-        let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
-        if !merged.isEmpty {
-            line += " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\(quoted(redact("\($0.value)")))" }.joined(separator: " ")
+        if !metadata.isEmpty {
+            line += " " + metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\(quoted(redact("\($0.value)")))" }.joined(separator: " ")
         }
         if let error = event.error {
             line += " error=\(quoted(redact("\(error)")))"
