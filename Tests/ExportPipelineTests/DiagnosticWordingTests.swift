@@ -37,6 +37,17 @@ import Testing
         #expect(found.first?.hasSuffix("; to write a stage to stdout, quote the dash: path: \"-\" (a bare - starts a YAML list)") == true, "\(found)")
     }
 
+    /// Found by the fuzzer: YAML counts a bare CR as a line break, so its error
+    /// lay on a line the hint's newline split did not have, and the hint trapped.
+    @Test(arguments: ["\r", "\r\n", "\n"])
+    func aYAMLErrorPastTheLastNewlineIsADiagnosticNotACrash(lineBreak: String) {
+        let yaml =
+            (["version: 1", "source: {region: r}", "tasks: [t]", "wait:", "  timeout: [", "stages:"]).joined(separator: lineBreak) + lineBreak
+            + "  - path: -"
+        let found = diagnostics(yaml)
+        #expect(found.count == 1, "\(found)")
+    }
+
     @Test func aNewerVersionSaysThisBuildReadsVersionOne() {
         let found = diagnostics(Self.file(version: "2"))
         #expect(

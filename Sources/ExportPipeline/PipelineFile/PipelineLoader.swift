@@ -194,8 +194,11 @@ public struct PipelineLoader: Sendable {
     /// there as the start of a list and fails with a message about sequences;
     /// say that quoting it is the fix.
     static func withBareDashHint(_ diagnostic: PipelineDiagnostic, text: String) -> PipelineDiagnostic {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let nearby = max(diagnostic.line - 3, 0)..<min(diagnostic.line + 1, lines.count)
+        // YAML also breaks lines at a bare CR, so split as it counts; and a
+        // mark can lie past the last line, so the window is clamped to the text.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        let end = min(max(diagnostic.line + 1, 0), lines.count)
+        let nearby = min(max(diagnostic.line - 3, 0), end)..<end
         let bareDash = nearby.contains { index in
             lines[index].contains(/path:\s*-\s*($|#|,|\})/)
         }
