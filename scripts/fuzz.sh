@@ -34,7 +34,9 @@ mkdir -p .build/fuzz/corpus .build/fuzz/findings
 echo "fuzz: running for ${seconds}s over Fuzz/corpus/pipeline and Fuzz/corpus/scenario" >&2
 # The first corpus directory receives new inputs; the committed seeds are read only.
 # stdin from /dev/null: a pipeline file may name /dev/stdin as its task file.
-"$binary" \
+# SWIFT_BACKTRACE=enable=no: Swift's own backtracer would take the trap of a
+# runtime failure (SIGILL) before libFuzzer, which then writes no crash file.
+SWIFT_BACKTRACE=enable=no "$binary" \
     -max_total_time="$seconds" \
     -max_len=65536 \
     -rss_limit_mb=2048 \
