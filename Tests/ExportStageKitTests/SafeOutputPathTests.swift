@@ -26,7 +26,7 @@ import Testing
                     + (kind == .directory || kind == .fifo
                         ? " (an output only ever replaces or appends to a regular file)"
                         : " (replacing the output would replace the link itself, not write to its target)"))
-            #expect(error?.fix == "use `path: -` to write to stdout, or the path of a regular file")
+            #expect(error?.fix == "use `path: \"-\"` to write to stdout (quoted: a bare - starts a YAML list), or the path of a regular file")
             #expect(kind.isIntact(at: path))
             #expect(try directory.entries().filter { $0.contains(".tmp-") }.isEmpty)
         }

@@ -7,6 +7,16 @@ import Testing
 
 /// The chain's order and rules, without any network request.
 @Suite struct CredentialChainTests {
+    @Test(
+        arguments: [
+            (nil, Duration.seconds(2)), ("10s", .seconds(10)), ("250ms", .milliseconds(250)),
+            ("ten", .seconds(2)), ("10ms", .seconds(2)), ("1h", .seconds(2)), ("", .seconds(2)),
+        ] as [(String?, Duration)])
+    func theMetadataTimeoutIsTwoSecondsUnlessTheVariableGivesASaneDuration(value: String?, expected: Duration) {
+        let environment = value.map { ["HSS_EXPORT_METADATA_TIMEOUT": $0] } ?? [:]
+        #expect(CredentialChain.metadataTimeout(environment: environment) == expected)
+    }
+
     static let profile = "[basic]\nak = PROFILEAK\nsk = PROFILESK\nproject_id = profile-project\niam_endpoint = http://iam.test\n"
 
     func choose(_ environment: [String: String], profile: String? = nil, mode: Int = 0o600, auth: AuthSpec = .environment)

@@ -205,7 +205,9 @@ import Testing
     }
 
     @Test func manyPollsShareOneClient() async throws {
-        let statuses = try await SimulatorFixture.withClient { client, _, _ in
+        // 20 requests queue for the pool's 8 connections; on a loaded CI machine the
+        // wait for one outlasted the 10 s connect timeout, which bounds that wait.
+        let statuses = try await SimulatorFixture.withClient(configure: { $0.connectTimeout = .seconds(60) }) { client, _, _ in
             try await withThrowingTaskGroup(of: String?.self) { group in
                 for _ in 0..<20 {
                     group.addTask { try await client.queryExportTask("done-1").taskStatus }

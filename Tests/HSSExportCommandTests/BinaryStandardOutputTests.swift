@@ -26,7 +26,9 @@ import Testing
                         output.standardError.contains(
                             "p.yaml:14:11: error: option 'path' of stage 'jsonl': /dev/stdout is a symbolic link to \(target), not a regular file"),
                         "\(command): \(output.standardError)")
-                    #expect(output.standardError.contains("use `path: -` to write to stdout, or the path of a regular file"))
+                    #expect(
+                        output.standardError.contains(
+                            "use `path: \"-\"` to write to stdout (quoted: a bare - starts a YAML list), or the path of a regular file"))
                     #expect(output.standardOutput.isEmpty, "\(command): \(output.standardOutput)")
                 }
                 #expect(await simulator.statistics.totalRequests == 0)
@@ -114,7 +116,7 @@ import Testing
                 #expect(
                     output.standardError.contains(
                         "p.yaml:16:11: error: option 'path' of stage 'gzip-manifest': '-' means standard output, which stage 'gzip-manifest' cannot write; "
-                            + "give the path of a regular file; only the jsonl and csv stages can write standard output (path: -)"),
+                            + "give the path of a regular file; only the jsonl and csv stages can write standard output (path: \"-\")"),
                     "\(output.standardError)")
             }
         }

@@ -87,6 +87,7 @@ import Testing
                 var environment = base
                 environment["HOME"] = directory.file("home")
                 environment["HSS_EXPORT_METADATA_ENDPOINT"] = example.metadata ? url.absoluteString.trimmingSuffix("/") : "http://127.0.0.1:9"
+                environment["HSS_EXPORT_METADATA_TIMEOUT"] = "10s"
                 for (name, value) in example.environment { environment[name] = value == "OVERRIDE" ? directory.file("override") : value }
                 let sdk = try await ProcessRunner.run(python, [directory.file("chain.py")], environment: environment, timeout: .seconds(60))
                 let sdkLine = try #require(

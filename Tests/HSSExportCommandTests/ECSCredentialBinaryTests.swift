@@ -68,6 +68,8 @@ import Testing
                     try directory.write(Self.pipeline(url: url), to: "p.yaml")
                     var environment = Self.bareEnvironment(home: home.path)
                     environment["HSS_EXPORT_METADATA_ENDPOINT"] = url.absoluteString
+                    // The stand-in metadata service is this loaded test process, not the hypervisor.
+                    environment["HSS_EXPORT_METADATA_TIMEOUT"] = "10s"
                     let started = ContinuousClock.now
                     let output = try await BinaryHarness.run(
                         ["run", "--log-level", "debug", directory.file("p.yaml")], environment: environment, in: directory.path)

@@ -22,7 +22,8 @@ public struct OutputPathChecks<Stage: ExportStage>: Sendable {
     /// a stage that can write standard output.
     private var fix: String {
         Stage.self is any StandardOutputCapableStage.Type
-            ? "use `path: -` to write to stdout, or the path of a regular file" : "use the path of a regular file"
+            ? "use `path: \"-\"` to write to stdout (quoted: a bare - starts a YAML list), or the path of a regular file"
+            : "use the path of a regular file"
     }
 
     private func options(mode: String?) -> String {

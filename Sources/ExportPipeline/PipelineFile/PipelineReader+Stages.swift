@@ -22,7 +22,7 @@ extension PipelineReader {
                 if let owner = standardOutputOwner {
                     report(
                         at: standardOutputNode, "stage \(index + 1) writes standard output, which stage \(owner + 1) writes already",
-                        fix: "at most one stage may write stdout (path: -); give the others a file path")
+                        fix: "at most one stage may write stdout (path: \"-\"); give the others a file path")
                 } else {
                     standardOutputOwner = index
                 }
@@ -155,7 +155,7 @@ extension PipelineReader {
         let capable = loader.registry.stageTypes.filter { $0 is any StandardOutputCapableStage.Type }.map { $0.typeName }
         guard !capable.isEmpty else { return nil }
         let names = capable.count == 1 ? capable[0] : capable.dropLast().joined(separator: ", ") + " and " + capable[capable.count - 1]
-        return "give the path of a regular file; only the \(names) stage\(capable.count == 1 ? "" : "s") can write standard output (path: -)"
+        return "give the path of a regular file; only the \(names) stage\(capable.count == 1 ? "" : "s") can write standard output (path: \"-\")"
     }
 
     /// Checks one option value against its declared kind.

@@ -73,7 +73,9 @@ public enum ReplaceableOutput {
     }
 
     private static func fix(suggestsStandardOutput: Bool) -> String {
-        suggestsStandardOutput ? "use `path: -` to write to stdout, or the path of a regular file" : "use the path of a regular file"
+        suggestsStandardOutput
+            ? "use `path: \"-\"` to write to stdout (quoted: a bare - starts a YAML list), or the path of a regular file"
+            : "use the path of a regular file"
     }
 
     /// "a symbolic link to TARGET".

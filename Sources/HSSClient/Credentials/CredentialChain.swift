@@ -1,4 +1,5 @@
 public import ExportPipeline
+import ExportStageKit
 import Foundation
 public import HSSSigning
 public import Logging
@@ -42,6 +43,17 @@ public enum CredentialChain {
     /// The metadata service: `HSS_EXPORT_METADATA_ENDPOINT`, else `http://169.254.169.254`.
     public static func metadataEndpoint(environment: [String: String]) -> String {
         environment["HSS_EXPORT_METADATA_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 } ?? ECSMetadataCredentialProvider.defaultEndpoint
+    }
+
+    /// How long each metadata request may take: `HSS_EXPORT_METADATA_TIMEOUT`
+    /// (a duration such as `5s`), else 2 s. The service is on the host's own
+    /// link, so 2 s is generous; the variable is for tests whose stand-in
+    /// service shares a loaded machine, and for unusual networks.
+    public static func metadataTimeout(environment: [String: String]) -> Duration {
+        guard let text = environment["HSS_EXPORT_METADATA_TIMEOUT"], let duration = DurationText.parse(text),
+            duration >= .milliseconds(100), duration <= .seconds(300)
+        else { return .seconds(2) }
+        return duration
     }
 
     /// Picks the source for `spec` without any network request. `warn` gets
@@ -195,7 +207,8 @@ public enum CredentialChain {
                 provider: StaticCredentialProvider(credentials), sourceDescription: source, budgetKey: budgetKey(credentials),
                 projectID: project, iamEndpoint: iamEndpoint, accessKeyID: accessKeyID)
         case .metadata(let endpoint):
-            let provider = ECSMetadataCredentialProvider(endpoint: endpoint, logger: logger, onSecrets: onSecrets)
+            let provider = ECSMetadataCredentialProvider(
+                endpoint: endpoint, timeout: metadataTimeout(environment: environment), logger: logger, onSecrets: onSecrets)
             let first = try await provider.credentials(validFor: .seconds(30))
             var accessKeyID: String?
             if case .accessKey(let keys) = first { accessKeyID = keys.accessKey }
