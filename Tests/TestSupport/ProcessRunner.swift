@@ -95,12 +95,20 @@ public final class RunningProcess: Sendable {
         // child must never block on a full pipe, nor a test on a read.
         for (index, pipe) in [output, errors].enumerated() {
             Thread { [collected] in
-                let handle = pipe.fileHandleForReading
-                // `availableData` returns what is there (blocking until something is);
-                // a full-length read would wait for 64 KiB or the end.
-                while case let chunk = handle.availableData, !chunk.isEmpty {
+                // read(2) returns what is there (blocking until something is) and is
+                // retried on EINTR: FileHandle.availableData traps on EINTR, which a
+                // signal meant for another thread of this process can cause (it crashed
+                // a whole CI test run).
+                let descriptor = pipe.fileHandleForReading.fileDescriptor
+                var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+                while true {
+                    let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                    if count < 0, errno == EINTR { continue }
+                    guard count > 0 else { break }
+                    let chunk = Data(buffer[0..<count])
                     collected.state.withLock { index == 0 ? $0.output.append(chunk) : $0.errors.append(chunk) }
                 }
+                withExtendedLifetime(pipe) {}
                 collected.state.withLock { $0.openStreams -= 1 }
             }.start()
         }
